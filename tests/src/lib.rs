@@ -1,0 +1,1 @@
+//! Shared helpers for the numfuse integration tests (fixture loading, comparisons).
