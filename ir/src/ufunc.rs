@@ -51,8 +51,9 @@ pub fn unary_loops(op: UnaryOp) -> LoopSet {
     use UnaryOp::*;
     match op {
         Neg | Sign | Square | Reciprocal => LoopSet::NUMBER,
-        Abs | Conj | LogicalNot | IsNan | IsInf | IsFinite => LoopSet::ALL,
-        Cbrt | Degrees | Radians | Floor | Ceil | Trunc => LoopSet::FLOAT,
+        Abs | LogicalNot | IsNan | IsInf | IsFinite | Floor | Ceil | Trunc => LoopSet::ALL,
+        Conj => LoopSet::NUMBER,
+        Cbrt | Degrees | Radians => LoopSet::FLOAT,
         Invert => LoopSet::BOOL_INT,
         Real | Imag => LoopSet::ALL,
         _ => LoopSet::INEXACT,

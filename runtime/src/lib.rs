@@ -1,1 +1,25 @@
-//! numfuse runtime
+//! numfuse-runtime: concrete arrays and the engines that compute them.
+//!
+//! * [`NdArray`]: strided arrays and views over shared, copy-on-write [`buffer::Storage`];
+//! * [`Value`]: one element of any dtype, with NumPy's casting rules;
+//! * [`interp`]: the reference interpreter, which evaluates any [`numfuse_ir::Graph`] op by op
+//!   with plain strided loops — slow, obviously correct, and the oracle for every other engine;
+//! * [`format`]: NumPy-style printing.
+
+pub use half;
+pub use num_complex;
+pub use numfuse_ir;
+
+pub mod buffer;
+pub mod cast;
+pub mod format;
+pub mod interp;
+pub mod layout;
+pub mod mutate;
+pub mod ndarray;
+pub mod value;
+pub mod views;
+
+pub use ndarray::{NdArray, Order};
+pub use value::{Element, Value};
+pub use views::{may_share_memory, shares_memory};

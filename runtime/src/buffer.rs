@@ -1,0 +1,153 @@
+//! Aligned, typed byte buffers and the shared storage cell behind every `NdArray`.
+//!
+//! This is one of the two modules allowed to use `unsafe` (the other is the kernel ABI in
+//! codegen). The invariants that make the typed views sound:
+//! * a [`Bytes`] is created for one [`DType`] and never reinterpreted as another: every typed
+//!   access checks `T::DTYPE == self.dtype`;
+//! * its memory is 64-byte aligned (the alignment of [`Chunk`]) and zero-initialised, and zero
+//!   bytes are a valid value of every element type (including `bool` = false);
+//! * `bool` buffers are only ever written through `&mut [bool]`, so every byte stays 0 or 1.
+//!
+//! [`Storage`] implements the value semantics of lazy graphs: views share one `Storage`; a lazy
+//! graph keeps an `Arc<Bytes>` snapshot; a write goes through `Arc::make_mut`, which copies the
+//! bytes first only while a snapshot is alive (copy-on-write).
+
+use numfuse_ir::DType;
+use std::sync::{Arc, RwLock};
+
+/// Element types that can live in a buffer.
+///
+/// # Safety
+/// Implementors must be plain data whose all-zero bit pattern is a valid value, with no padding,
+/// and `DTYPE.itemsize() == size_of::<Self>()`.
+pub unsafe trait Pod: Copy + Send + Sync + 'static {
+    /// The dtype stored by this Rust type.
+    const DTYPE: DType;
+}
+
+macro_rules! pod {
+    ($($t:ty => $d:ident),*) => {$(
+        // SAFETY: primitive numeric types (and their complex pairs) have no padding, zero is a
+        // valid value of each, and the sizes match the dtype item sizes.
+        unsafe impl Pod for $t { const DTYPE: DType = DType::$d; }
+    )*};
+}
+pod!(bool => Bool, i8 => Int8, u8 => UInt8, i16 => Int16, u16 => UInt16, i32 => Int32,
+     u32 => UInt32, i64 => Int64, u64 => UInt64, half::f16 => Float16, f32 => Float32,
+     f64 => Float64, num_complex::Complex<f32> => Complex64, num_complex::Complex<f64> => Complex128);
+
+/// A 64-byte aligned block; buffers are vectors of these.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Chunk([u8; 64]);
+
+/// A zero-initialised, 64-byte aligned buffer holding `len` elements of one dtype.
+#[derive(Clone)]
+pub struct Bytes {
+    chunks: Vec<Chunk>,
+    dtype: DType,
+    len: usize,
+}
+
+impl Bytes {
+    /// A zeroed buffer of `len` elements of `dtype`.
+    pub fn zeroed(dtype: DType, len: usize) -> Bytes {
+        let bytes = len * dtype.itemsize();
+        Bytes {
+            chunks: vec![Chunk([0; 64]); bytes.div_ceil(64)],
+            dtype,
+            len,
+        }
+    }
+
+    /// A buffer holding a copy of `data`.
+    pub fn from_slice<T: Pod>(data: &[T]) -> Bytes {
+        let mut b = Bytes::zeroed(T::DTYPE, data.len());
+        b.as_mut_slice::<T>().copy_from_slice(data);
+        b
+    }
+
+    /// The element dtype.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    /// True when the buffer holds no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn check<T: Pod>(&self) {
+        assert_eq!(
+            T::DTYPE,
+            self.dtype,
+            "numfuse internal error: {} buffer read as {}",
+            self.dtype,
+            T::DTYPE
+        );
+    }
+
+    /// The elements as a typed slice. Panics (an internal bug) if `T` is not the buffer's type.
+    pub fn as_slice<T: Pod>(&self) -> &[T] {
+        self.check::<T>();
+        // SAFETY: the chunks hold at least `len * size_of::<T>()` initialised bytes (zeroed at
+        // creation, then only written through typed slices of the same `T`), the pointer is
+        // 64-byte aligned which satisfies every `Pod` alignment, and the lifetime is tied to `self`.
+        unsafe { std::slice::from_raw_parts(self.chunks.as_ptr().cast::<T>(), self.len) }
+    }
+
+    /// The elements as a mutable typed slice. Panics (an internal bug) on a type mismatch.
+    pub fn as_mut_slice<T: Pod>(&mut self) -> &mut [T] {
+        self.check::<T>();
+        // SAFETY: as in `as_slice`; `&mut self` guarantees exclusive access, and writes of `T`
+        // keep every byte a valid `T` (in particular bools stay 0 or 1).
+        unsafe { std::slice::from_raw_parts_mut(self.chunks.as_mut_ptr().cast::<T>(), self.len) }
+    }
+
+    /// The address of the first element (for `shares_memory` and diagnostics).
+    pub fn addr(&self) -> usize {
+        self.chunks.as_ptr() as usize
+    }
+}
+
+/// The storage shared by an array and all its views.
+pub struct Storage {
+    bytes: RwLock<Arc<Bytes>>,
+}
+
+impl Storage {
+    /// New storage around a buffer.
+    pub fn new(bytes: Bytes) -> Arc<Storage> {
+        Arc::new(Storage {
+            bytes: RwLock::new(Arc::new(bytes)),
+        })
+    }
+
+    /// Storage that starts from an existing snapshot (shared until written).
+    pub fn from_arc(bytes: Arc<Bytes>) -> Storage {
+        Storage {
+            bytes: RwLock::new(bytes),
+        }
+    }
+
+    /// A snapshot of the current contents. The snapshot never changes: writers copy first.
+    pub fn snapshot(&self) -> Arc<Bytes> {
+        match self.bytes.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(p) => Arc::clone(&p.into_inner()),
+        }
+    }
+
+    /// Runs `f` with exclusive, writable access to the contents, copying them first if a
+    /// snapshot is alive.
+    pub fn write<R>(&self, f: impl FnOnce(&mut Bytes) -> R) -> R {
+        let mut guard = match self.bytes.write() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        f(Arc::make_mut(&mut guard))
+    }
+}
