@@ -155,7 +155,11 @@ fn arange_impl(start: Scalar, stop: Scalar, step: Scalar, origin: Loc) -> Result
     };
     let iota = Array::from_op(Op::Iota { shape: Shape::from([len]), axis: 0 }, vec![], origin)?;
     if ints {
-        let scaled = crate::ufunc::binary_at(BinaryOp::Mul, iota.into(), step.into(), origin)?;
+        let one = step.as_i128() == Some(1);
+        let scaled = if one { iota } else { crate::ufunc::binary_at(BinaryOp::Mul, iota.into(), step.into(), origin)? };
+        if start.as_i128() == Some(0) {
+            return Ok(scaled);
+        }
         return crate::ufunc::binary_at(BinaryOp::Add, scaled.into(), start.into(), origin);
     }
     let delta = (a + s) - a;

@@ -249,7 +249,7 @@ pub struct SliceAxis {
 
 impl fmt::Display for SliceAxis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.start, self.len, self.step)
+        write!(f, "start={} len={} step={}", self.start, self.len, self.step)
     }
 }
 
@@ -320,28 +320,37 @@ pub enum Op {
 }
 
 impl Op {
-    /// A short name used in dumps.
-    pub fn mnemonic(&self) -> String {
-        match self {
-            Op::Input(i) => format!("input[{i}]"),
-            Op::Const { value, dtype } => format!("const {value}:{dtype}"),
-            Op::Iota { shape, axis } => format!("iota {shape} axis={axis}"),
-            Op::Unary(u) => u.name().to_string(),
-            Op::Binary(b) => b.name().to_string(),
-            Op::Where => "where".into(),
-            Op::Cast(d) => format!("cast<{d}>"),
-            Op::Reduce { op, axes } => format!("reduce.{op} axes={}", axes_str(axes)),
-            Op::ArgReduce { op, axis } => format!("{op} axis={axis}"),
-            Op::Scan { op, axis } => format!("{op} axis={axis}"),
-            Op::Reshape(s) => format!("reshape {s}"),
-            Op::Permute(p) => format!("permute {}", axes_str(p)),
-            Op::Broadcast(s) => format!("broadcast {s}"),
+    /// The op's name and its attributes, as printed in dumps (`("reduce.add", "axes=(0)")`).
+    pub fn parts(&self) -> (String, String) {
+        let (name, attrs): (String, String) = match self {
+            Op::Input(i) => (format!("input[{i}]"), String::new()),
+            Op::Const { value, dtype } => ("const".into(), format!("{value}:{dtype}")),
+            Op::Iota { shape, axis } => ("iota".into(), format!("shape={shape} axis={axis}")),
+            Op::Unary(u) => (u.name().into(), String::new()),
+            Op::Binary(b) => (b.name().into(), String::new()),
+            Op::Where => ("where".into(), String::new()),
+            Op::Cast(d) => ("cast".into(), format!("to={d}")),
+            Op::Reduce { op, axes } => (format!("reduce.{op}"), format!("axes={}", axes_str(axes))),
+            Op::ArgReduce { op, axis } => (op.name().into(), format!("axis={axis}")),
+            Op::Scan { op, axis } => (op.name().into(), format!("axis={axis}")),
+            Op::Reshape(s) => ("reshape".into(), format!("shape={s}")),
+            Op::Permute(p) => ("permute".into(), format!("axes={}", axes_str(p))),
+            Op::Broadcast(s) => ("broadcast".into(), format!("shape={s}")),
             Op::Slice(axes) => {
                 let parts: Vec<String> = axes.iter().map(|a| a.to_string()).collect();
-                format!("slice [{}]", parts.join(", "))
+                ("slice".into(), format!("[{}]", parts.join(", ")))
             }
-            Op::Diagonal { offset } => format!("diagonal offset={offset}"),
-            Op::Copy => "copy".into(),
+            Op::Diagonal { offset } => ("diagonal".into(), format!("offset={offset}")),
+            Op::Copy => ("copy".into(), String::new()),
+        };
+        (name, attrs)
+    }
+
+    /// Name and attributes in one string (`reduce.add axes=(0)`).
+    pub fn mnemonic(&self) -> String {
+        match self.parts() {
+            (n, a) if a.is_empty() => n,
+            (n, a) => format!("{n} {a}"),
         }
     }
 

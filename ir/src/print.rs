@@ -1,6 +1,7 @@
 //! Stable text and Graphviz DOT forms of a [`Graph`], used by IR dumps and snapshot tests.
 //!
-//! Text form, one node per line: `%3 = add(%1, %2) : (3,4) float64`, outputs last.
+//! Text form, one node per line: `%3 = add(%1, %2) : (3,4) float64`, attributes after the
+//! arguments (`%4 = reduce.add(%3) axes=(0) : (4,) float64`), outputs last.
 
 use crate::graph::Graph;
 use std::fmt::{self, Write};
@@ -9,9 +10,13 @@ impl fmt::Display for Graph {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, n) in self.nodes().iter().enumerate() {
             let args: Vec<String> = n.inputs.iter().map(|x| x.to_string()).collect();
-            write!(f, "%{i} = {}", n.op.mnemonic())?;
+            let (name, attrs) = n.op.parts();
+            write!(f, "%{i} = {name}")?;
             if !args.is_empty() {
                 write!(f, "({})", args.join(", "))?;
+            }
+            if !attrs.is_empty() {
+                write!(f, " {attrs}")?;
             }
             writeln!(f, " : {} {}", n.shape, n.dtype)?;
         }

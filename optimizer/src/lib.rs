@@ -1,8 +1,6 @@
-//! numfuse-optimizer: graph passes that run between graph building and evaluation.
+//! numfuse-optimizer: the passes between graph building and evaluation.
 //!
-//! Today this crate holds the pass that every engine relies on, [`simplify`]: it removes
-//! identity movement ops and merges chains of reshapes. The egg-based rewrite families,
-//! fusion scheduling and memory planning arrive with the "E-graph optimizer" and "Fused JIT"
-//! issues (see ARCHITECTURE.md); nothing here claims to do them yet.
-
-pub mod simplify;
+//! Empty on purpose in the foundation: graphs are evaluated as built (the graph arena already
+//! performs common-subexpression elimination by hash-consing). The egg rewrite families,
+//! contraction ordering, the fusion scheduler and the memory plan arrive with the "E-graph
+//! optimizer" and "Fused JIT" issues; see ARCHITECTURE.md for where each will live.
