@@ -1,5 +1,7 @@
 //! Rust operators on arrays: `+ - * / % & | ^ << >>` with arrays, references and Rust scalars
 //! on either side (scalars are weak, NEP 50), unary `-` and `!` (`invert`: logical not for bool).
+//! A scalar on the left must be `f64`, `i32` or `bool` (the types of unsuffixed literals);
+//! any scalar type works on the right.
 
 use crate::array::{ok, Array};
 use crate::convert::Operand;
@@ -24,7 +26,8 @@ macro_rules! binary_operator {
                 ok(binary_at(BinaryOp::$op, self.into(), rhs.into(), Location::caller()))
             }
         }
-        scalar_lhs!($trait, $method, $op; bool, i8, i16, i32, i64, isize, u8, u16, u32, u64, usize, f32, f64);
+        // Only one float and one integer type, so unsuffixed literals (`1.0 - x`, `2 * x`) infer.
+        scalar_lhs!($trait, $method, $op; bool, i32, f64);
     )*};
 }
 
