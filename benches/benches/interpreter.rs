@@ -28,7 +28,9 @@ fn benches(c: &mut Criterion) {
     g.bench_function("chain_2a+3b2-c/4", |bench| {
         bench.iter(|| black_box((&a * 2.0 + &b * &b * 3.0 - &cc / 4.0).eval()))
     });
-    g.bench_function("sigmoid", |bench| bench.iter(|| black_box((1.0 / (1.0 + (-&a).exp())).eval())));
+    g.bench_function("sigmoid", |bench| {
+        bench.iter(|| black_box((1.0 / (1.0 + (-&a).exp())).eval()))
+    });
     let x = a.reshape([N / 8, 8]);
     g.bench_function("zscore_125000x8", |bench| {
         bench.iter(|| {

@@ -46,8 +46,14 @@ fn workloads(big: bool) -> Vec<Workload> {
     vec![
         ("z-score", Box::new(move || zscore(&data(&zs, 0.1)))),
         ("softmax", Box::new(move || softmax(&data(&sm, 0.2)))),
-        ("pairwise", Box::new(move || pairwise(&data(&pw, 0.3), &data(&pw, 0.4)))),
-        ("2a+3b²-c/4", Box::new(move || chain(&data(&[ch], 0.5), &data(&[ch], 0.6), &data(&[ch], 0.7)))),
+        (
+            "pairwise",
+            Box::new(move || pairwise(&data(&pw, 0.3), &data(&pw, 0.4))),
+        ),
+        (
+            "2a+3b²-c/4",
+            Box::new(move || chain(&data(&[ch], 0.5), &data(&[ch], 0.6), &data(&[ch], 0.7))),
+        ),
         ("sum", Box::new(move || data(&[ch], 0.8).sum(None))),
     ]
 }
@@ -69,7 +75,10 @@ fn main() {
         println!("result ({} {}):\n{y}\n", y.shape(), y.dtype());
     }
     println!("── timing (ms, larger inputs; the reference interpreter is the engine in every mode until the JIT lands) ──");
-    println!("{:<14} {:>10} {:>10} {:>10}", "workload", "lazy", "eager", "interpret");
+    println!(
+        "{:<14} {:>10} {:>10} {:>10}",
+        "workload", "lazy", "eager", "interpret"
+    );
     for (name, f) in workloads(true) {
         let lazy = time_mode(nf::Mode::Lazy, &*f);
         let eager = time_mode(nf::Mode::Eager, &*f);

@@ -44,8 +44,15 @@ pub(crate) fn ok<T>(r: Result<T>) -> T {
 impl Array {
     /// Builds a node after its type has been derived by [`numfuse_ir::infer::infer`]; in eager
     /// mode the node is evaluated immediately.
-    pub(crate) fn from_op(op: Op, inputs: Vec<Array>, origin: &'static Location<'static>) -> Result<Array> {
-        let tys: Vec<(Shape, DType)> = inputs.iter().map(|a| (a.shape().clone(), a.dtype())).collect();
+    pub(crate) fn from_op(
+        op: Op,
+        inputs: Vec<Array>,
+        origin: &'static Location<'static>,
+    ) -> Result<Array> {
+        let tys: Vec<(Shape, DType)> = inputs
+            .iter()
+            .map(|a| (a.shape().clone(), a.dtype()))
+            .collect();
         let (shape, dtype) = numfuse_ir::infer::infer(&op, &tys)?;
         let a = Array(Arc::new(Node {
             op,
@@ -108,7 +115,10 @@ impl Array {
     }
     /// Length of the first axis (`len(a)`); errors for 0-d arrays.
     pub fn try_len(&self) -> Result<usize> {
-        self.shape().first().copied().ok_or_else(|| Error::Value("len() of unsized object".into()))
+        self.shape()
+            .first()
+            .copied()
+            .ok_or_else(|| Error::Value("len() of unsized object".into()))
     }
     /// Length of the first axis (`len(a)`).
     #[track_caller]

@@ -51,13 +51,20 @@ nested_leaf! {
     Complex<f64> => Complex128, Value::C128;
 }
 
-fn collect_seq<T: Nested>(items: &[T], level: usize, shape: &mut Vec<usize>, out: &mut Vec<Value>) -> Result<()> {
+fn collect_seq<T: Nested>(
+    items: &[T],
+    level: usize,
+    shape: &mut Vec<usize>,
+    out: &mut Vec<Value>,
+) -> Result<()> {
     if shape.len() == level {
         shape.push(items.len());
     } else if shape[level] != items.len() {
         return Err(Error::Ragged);
     }
-    items.iter().try_for_each(|x| x.collect(level + 1, shape, out))
+    items
+        .iter()
+        .try_for_each(|x| x.collect(level + 1, shape, out))
 }
 
 impl<T: Nested, const N: usize> Nested for [T; N] {
@@ -90,7 +97,11 @@ pub fn nested_to_ndarray<T: Nested>(data: &T) -> Result<NdArray> {
     let mut shape = Vec::new();
     let mut values = Vec::new();
     data.collect(0, &mut shape, &mut values)?;
-    Ok(values_to_ndarray(Shape::from(shape), T::leaf_dtype(), &values))
+    Ok(values_to_ndarray(
+        Shape::from(shape),
+        T::leaf_dtype(),
+        &values,
+    ))
 }
 
 /// A C-ordered array of `dtype` from values (converted with `astype` rules).
@@ -199,7 +210,8 @@ impl Array {
     /// Converts to an `ndarray::ArrayD<T>` (evaluating first); `T` must match the dtype.
     pub fn try_to_ndarray<T: numfuse_runtime::Element>(&self) -> Result<ndarray::ArrayD<T>> {
         let v = self.try_to_vec::<T>()?;
-        ndarray::ArrayD::from_shape_vec(self.shape().to_vec(), v).map_err(|e| Error::Value(e.to_string()))
+        ndarray::ArrayD::from_shape_vec(self.shape().to_vec(), v)
+            .map_err(|e| Error::Value(e.to_string()))
     }
     /// Converts to an `ndarray::ArrayD<T>`.
     #[track_caller]

@@ -53,7 +53,10 @@ pub fn array<T: Nested>(data: T) -> Array {
 /// `np.array(data)` with errors (ragged input) returned instead of panicking.
 #[track_caller]
 pub fn try_array<T: Nested>(data: T) -> Result<Array> {
-    Ok(Array::leaf(crate::convert::nested_to_ndarray(&data)?, Location::caller()))
+    Ok(Array::leaf(
+        crate::convert::nested_to_ndarray(&data)?,
+        Location::caller(),
+    ))
 }
 
 /// `np.asarray(x)`: arrays pass through, data is converted.
@@ -65,12 +68,22 @@ pub fn asarray(x: impl IntoArray) -> Array {
 /// `np.zeros(shape)` (float64).
 #[track_caller]
 pub fn zeros(shape: impl Into<Shape>) -> Array {
-    filled(shape.into(), Scalar::float(0.0), DType::Float64, Location::caller())
+    filled(
+        shape.into(),
+        Scalar::float(0.0),
+        DType::Float64,
+        Location::caller(),
+    )
 }
 /// `np.ones(shape)` (float64).
 #[track_caller]
 pub fn ones(shape: impl Into<Shape>) -> Array {
-    filled(shape.into(), Scalar::float(1.0), DType::Float64, Location::caller())
+    filled(
+        shape.into(),
+        Scalar::float(1.0),
+        DType::Float64,
+        Location::caller(),
+    )
 }
 /// `np.empty(shape)`: numfuse has no uninitialised memory; this is `zeros`.
 #[track_caller]
@@ -86,12 +99,22 @@ pub fn full(shape: impl Into<Shape>, value: impl Into<Scalar>) -> Array {
 /// `np.zeros_like(x)`: same shape and dtype.
 #[track_caller]
 pub fn zeros_like(x: &Array) -> Array {
-    filled(x.shape().clone(), Scalar::Int(0), x.dtype(), Location::caller())
+    filled(
+        x.shape().clone(),
+        Scalar::Int(0),
+        x.dtype(),
+        Location::caller(),
+    )
 }
 /// `np.ones_like(x)`.
 #[track_caller]
 pub fn ones_like(x: &Array) -> Array {
-    filled(x.shape().clone(), Scalar::Int(1), x.dtype(), Location::caller())
+    filled(
+        x.shape().clone(),
+        Scalar::Int(1),
+        x.dtype(),
+        Location::caller(),
+    )
 }
 /// `np.empty_like(x)` (zero-filled).
 #[track_caller]
@@ -101,7 +124,12 @@ pub fn empty_like(x: &Array) -> Array {
 /// `np.full_like(x, value)`: x's shape and dtype, the value converted.
 #[track_caller]
 pub fn full_like(x: &Array, value: impl Into<Scalar>) -> Array {
-    filled(x.shape().clone(), value.into(), x.dtype(), Location::caller())
+    filled(
+        x.shape().clone(),
+        value.into(),
+        x.dtype(),
+        Location::caller(),
+    )
 }
 
 /// `np.eye(n, m, k)`: ones on the k-th diagonal of an n×m float64 matrix.
@@ -127,17 +155,35 @@ pub fn identity(n: usize) -> Array {
 /// `np.arange(stop)`: `0, 1, ..., stop-1` as int64 (or float64 for a float `stop`).
 #[track_caller]
 pub fn arange(stop: impl Into<Scalar>) -> Array {
-    ok(arange_impl(Scalar::Int(0), stop.into(), Scalar::Int(1), Location::caller()))
+    ok(arange_impl(
+        Scalar::Int(0),
+        stop.into(),
+        Scalar::Int(1),
+        Location::caller(),
+    ))
 }
 /// `np.arange(start, stop, step)`: int64 when all three are integers, else float64; the step
 /// may be negative.
 #[track_caller]
-pub fn arange_step(start: impl Into<Scalar>, stop: impl Into<Scalar>, step: impl Into<Scalar>) -> Array {
-    ok(arange_impl(start.into(), stop.into(), step.into(), Location::caller()))
+pub fn arange_step(
+    start: impl Into<Scalar>,
+    stop: impl Into<Scalar>,
+    step: impl Into<Scalar>,
+) -> Array {
+    ok(arange_impl(
+        start.into(),
+        stop.into(),
+        step.into(),
+        Location::caller(),
+    ))
 }
 /// Fallible [`arange_step`] (zero step → error).
 #[track_caller]
-pub fn try_arange_step(start: impl Into<Scalar>, stop: impl Into<Scalar>, step: impl Into<Scalar>) -> Result<Array> {
+pub fn try_arange_step(
+    start: impl Into<Scalar>,
+    stop: impl Into<Scalar>,
+    step: impl Into<Scalar>,
+) -> Result<Array> {
     arange_impl(start.into(), stop.into(), step.into(), Location::caller())
 }
 
@@ -148,15 +194,30 @@ fn arange_impl(start: Scalar, stop: Scalar, step: Scalar, origin: Loc) -> Result
     }
     let (a, b, s) = (start.as_f64(), stop.as_f64(), step.as_f64());
     let len = if ints {
-        let (a, b, s) = (start.as_i128().unwrap(), stop.as_i128().unwrap(), step.as_i128().unwrap());
+        let (a, b, s) = (
+            start.as_i128().unwrap(),
+            stop.as_i128().unwrap(),
+            step.as_i128().unwrap(),
+        );
         ((b - a + s - s.signum()) / s).max(0) as usize
     } else {
         ((b - a) / s).ceil().max(0.0) as usize
     };
-    let iota = Array::from_op(Op::Iota { shape: Shape::from([len]), axis: 0 }, vec![], origin)?;
+    let iota = Array::from_op(
+        Op::Iota {
+            shape: Shape::from([len]),
+            axis: 0,
+        },
+        vec![],
+        origin,
+    )?;
     if ints {
         let one = step.as_i128() == Some(1);
-        let scaled = if one { iota } else { crate::ufunc::binary_at(BinaryOp::Mul, iota.into(), step.into(), origin)? };
+        let scaled = if one {
+            iota
+        } else {
+            crate::ufunc::binary_at(BinaryOp::Mul, iota.into(), step.into(), origin)?
+        };
         if start.as_i128() == Some(0) {
             return Ok(scaled);
         }
@@ -164,10 +225,15 @@ fn arange_impl(start: Scalar, stop: Scalar, step: Scalar, origin: Loc) -> Result
     }
     let delta = (a + s) - a;
     let f = iota.try_astype(DType::Float64)?;
-    let scaled = crate::ufunc::binary_at(BinaryOp::Mul, f.into(), Scalar::float(delta).into(), origin)?;
-    crate::ufunc::binary_at(BinaryOp::Add, scaled.into(), Scalar::float(a).into(), origin)
+    let scaled =
+        crate::ufunc::binary_at(BinaryOp::Mul, f.into(), Scalar::float(delta).into(), origin)?;
+    crate::ufunc::binary_at(
+        BinaryOp::Add,
+        scaled.into(),
+        Scalar::float(a).into(),
+        origin,
+    )
 }
-
 
 /// `np.linspace(start, stop, num)` (endpoint included), float64.
 #[track_caller]
@@ -180,11 +246,21 @@ pub fn linspace(start: f64, stop: f64, num: usize) -> Array {
 pub fn linspace_ex(start: f64, stop: f64, num: usize, endpoint: bool) -> (Array, f64) {
     let div = if endpoint { num.saturating_sub(1) } else { num };
     let delta = stop - start;
-    let step = if div > 0 { delta / div as f64 } else { f64::NAN };
+    let step = if div > 0 {
+        delta / div as f64
+    } else {
+        f64::NAN
+    };
     let mut v: Vec<f64> = (0..num)
         .map(|i| {
             let y = i as f64;
-            let y = if div == 0 { y * delta } else if step == 0.0 { y / div as f64 * delta } else { y * step };
+            let y = if div == 0 {
+                y * delta
+            } else if step == 0.0 {
+                y / div as f64 * delta
+            } else {
+                y * step
+            };
             y + start
         })
         .collect();
@@ -204,7 +280,12 @@ pub fn logspace(start: f64, stop: f64, num: usize) -> Array {
 #[track_caller]
 pub fn logspace_base(start: f64, stop: f64, num: usize, base: f64) -> Array {
     let y = linspace(start, stop, num);
-    ok(crate::ufunc::binary_at(BinaryOp::Pow, Scalar::float(base).into(), y.into(), Location::caller()))
+    ok(crate::ufunc::binary_at(
+        BinaryOp::Pow,
+        Scalar::float(base).into(),
+        y.into(),
+        Location::caller(),
+    ))
 }
 
 /// `np.diag(v, k)`: for 1-D input, a 2-D array with `v` on the k-th diagonal (evaluates `v`);
@@ -239,11 +320,25 @@ pub fn try_diag(v: impl IntoArray, k: isize) -> Result<Array> {
 /// assert_eq!(t.to_vec::<i64>()[8], 9);
 /// ```
 #[track_caller]
-pub fn fromfunction(shape: impl Into<Shape>, dtype: DType, f: impl FnOnce(&[Array]) -> Array) -> Array {
+pub fn fromfunction(
+    shape: impl Into<Shape>,
+    dtype: DType,
+    f: impl FnOnce(&[Array]) -> Array,
+) -> Array {
     let shape = shape.into();
     let origin = Location::caller();
     let idx: Vec<Array> = (0..shape.ndim())
-        .map(|axis| ok(Array::from_op(Op::Iota { shape: shape.clone(), axis }, vec![], origin).and_then(|a| a.try_astype(dtype))))
+        .map(|axis| {
+            ok(Array::from_op(
+                Op::Iota {
+                    shape: shape.clone(),
+                    axis,
+                },
+                vec![],
+                origin,
+            )
+            .and_then(|a| a.try_astype(dtype)))
+        })
         .collect();
     f(&idx)
 }

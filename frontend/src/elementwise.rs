@@ -160,7 +160,11 @@ impl Array {
             return unary_at(UnaryOp::Rint, self, origin);
         }
         let f = 10f64.powi(decimals.abs());
-        let (scale, unscale) = if decimals > 0 { (BinaryOp::Mul, BinaryOp::Div) } else { (BinaryOp::Div, BinaryOp::Mul) };
+        let (scale, unscale) = if decimals > 0 {
+            (BinaryOp::Mul, BinaryOp::Div)
+        } else {
+            (BinaryOp::Div, BinaryOp::Mul)
+        };
         let y = binary_at(scale, self.into(), Scalar::float(f).into(), origin)?;
         let y = unary_at(UnaryOp::Rint, &y, origin)?;
         let y = binary_at(unscale, y.into(), Scalar::float(f).into(), origin)?;
@@ -183,7 +187,12 @@ impl Array {
 
     /// `np.nan_to_num(x, nan=, posinf=, neginf=)`.
     #[track_caller]
-    pub fn try_nan_to_num_with(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> Result<Array> {
+    pub fn try_nan_to_num_with(
+        &self,
+        nan: f64,
+        posinf: Option<f64>,
+        neginf: Option<f64>,
+    ) -> Result<Array> {
         let origin = Location::caller();
         if !self.dtype().is_float() {
             if self.dtype().is_complex() {
@@ -202,10 +211,30 @@ impl Array {
         };
         let isnan = unary_at(UnaryOp::IsNan, self, origin)?;
         let y = where_at(isnan.into(), Scalar::float(nan).into(), self.into(), origin)?;
-        let pos = binary_at(BinaryOp::Eq, self.into(), Scalar::float(f64::INFINITY).into(), origin)?;
-        let y = where_at(pos.into(), Scalar::float(posinf.unwrap_or(big)).into(), y.into(), origin)?;
-        let neg = binary_at(BinaryOp::Eq, self.into(), Scalar::float(f64::NEG_INFINITY).into(), origin)?;
-        where_at(neg.into(), Scalar::float(neginf.unwrap_or(-big)).into(), y.into(), origin)
+        let pos = binary_at(
+            BinaryOp::Eq,
+            self.into(),
+            Scalar::float(f64::INFINITY).into(),
+            origin,
+        )?;
+        let y = where_at(
+            pos.into(),
+            Scalar::float(posinf.unwrap_or(big)).into(),
+            y.into(),
+            origin,
+        )?;
+        let neg = binary_at(
+            BinaryOp::Eq,
+            self.into(),
+            Scalar::float(f64::NEG_INFINITY).into(),
+            origin,
+        )?;
+        where_at(
+            neg.into(),
+            Scalar::float(neginf.unwrap_or(-big)).into(),
+            y.into(),
+            origin,
+        )
     }
 
     /// `np.real(x)`: the real part (the array itself for real input).
@@ -234,19 +263,32 @@ impl Array {
     /// `np.clip(self, lo, hi)`.
     #[track_caller]
     pub fn clip(&self, lo: impl Into<Operand>, hi: impl Into<Operand>) -> Array {
-        ok(clip_at(self.into(), lo.into(), hi.into(), Location::caller()))
+        ok(clip_at(
+            self.into(),
+            lo.into(),
+            hi.into(),
+            Location::caller(),
+        ))
     }
 }
-
 
 /// `np.where(cond, x, y)`: elements of `x` where `cond` is true, else of `y` (broadcast).
 #[track_caller]
 pub fn where_(cond: impl Into<Operand>, x: impl Into<Operand>, y: impl Into<Operand>) -> Array {
-    ok(where_at(cond.into(), x.into(), y.into(), Location::caller()))
+    ok(where_at(
+        cond.into(),
+        x.into(),
+        y.into(),
+        Location::caller(),
+    ))
 }
 /// Fallible [`where_`].
 #[track_caller]
-pub fn try_where(cond: impl Into<Operand>, x: impl Into<Operand>, y: impl Into<Operand>) -> Result<Array> {
+pub fn try_where(
+    cond: impl Into<Operand>,
+    x: impl Into<Operand>,
+    y: impl Into<Operand>,
+) -> Result<Array> {
     where_at(cond.into(), x.into(), y.into(), Location::caller())
 }
 /// `np.clip(a, lo, hi)`.
@@ -256,7 +298,11 @@ pub fn clip(a: impl Into<Operand>, lo: impl Into<Operand>, hi: impl Into<Operand
 }
 /// Fallible [`clip`].
 #[track_caller]
-pub fn try_clip(a: impl Into<Operand>, lo: impl Into<Operand>, hi: impl Into<Operand>) -> Result<Array> {
+pub fn try_clip(
+    a: impl Into<Operand>,
+    lo: impl Into<Operand>,
+    hi: impl Into<Operand>,
+) -> Result<Array> {
     clip_at(a.into(), lo.into(), hi.into(), Location::caller())
 }
 /// `np.round(x, decimals)`.

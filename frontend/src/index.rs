@@ -64,7 +64,11 @@ macro_rules! slice_from_int {
 slice_from_int!(i32, i64, isize, usize);
 impl From<RangeFull> for SliceArg {
     fn from(_: RangeFull) -> SliceArg {
-        SliceArg::Slice { start: None, stop: None, step: 1 }
+        SliceArg::Slice {
+            start: None,
+            stop: None,
+            step: 1,
+        }
     }
 }
 
@@ -104,7 +108,12 @@ macro_rules! __s_impl {
 }
 
 /// Python's slice normalisation for an axis of length `n`.
-fn normalize_slice(start: Option<isize>, stop: Option<isize>, step: isize, n: usize) -> Result<SliceAxis> {
+fn normalize_slice(
+    start: Option<isize>,
+    stop: Option<isize>,
+    step: isize,
+    n: usize,
+) -> Result<SliceAxis> {
     if step == 0 {
         return Err(Error::Value("slice step cannot be zero".into()));
     }
@@ -112,42 +121,76 @@ fn normalize_slice(start: Option<isize>, stop: Option<isize>, step: isize, n: us
     let clamp = |v: isize, lo: isize, hi: isize| v.max(lo).min(hi);
     let fix = |v: isize| if v < 0 { v + n } else { v };
     let (start, stop) = if step > 0 {
-        (start.map_or(0, |s| clamp(fix(s), 0, n)), stop.map_or(n, |s| clamp(fix(s), 0, n)))
+        (
+            start.map_or(0, |s| clamp(fix(s), 0, n)),
+            stop.map_or(n, |s| clamp(fix(s), 0, n)),
+        )
     } else {
-        (start.map_or(n - 1, |s| clamp(fix(s), -1, n - 1)), stop.map_or(-1, |s| clamp(fix(s), -1, n - 1)))
+        (
+            start.map_or(n - 1, |s| clamp(fix(s), -1, n - 1)),
+            stop.map_or(-1, |s| clamp(fix(s), -1, n - 1)),
+        )
     };
     let len = if step > 0 {
-        if stop > start { (stop - start + step - 1) / step } else { 0 }
+        if stop > start {
+            (stop - start + step - 1) / step
+        } else {
+            0
+        }
     } else if start > stop {
         (start - stop - 1) / (-step) + 1
     } else {
         0
     };
-    Ok(SliceAxis { start: if len > 0 { start as usize } else { 0 }, step, len: len as usize })
+    Ok(SliceAxis {
+        start: if len > 0 { start as usize } else { 0 },
+        step,
+        len: len as usize,
+    })
 }
 
 /// The plan of an index expression: a slice per input axis and the final shape.
 pub(crate) fn plan(shape: &Shape, args: &[SliceArg]) -> Result<(SmallVec<[SliceAxis; 4]>, Shape)> {
-    let consumed = args.iter().filter(|a| matches!(a, SliceArg::Index(_) | SliceArg::Slice { .. })).count();
+    let consumed = args
+        .iter()
+        .filter(|a| matches!(a, SliceArg::Index(_) | SliceArg::Slice { .. }))
+        .count();
     if args.iter().filter(|a| **a == SliceArg::Ellipsis).count() > 1 {
-        return Err(Error::Value("an index can only have a single ellipsis ('...')".into()));
+        return Err(Error::Value(
+            "an index can only have a single ellipsis ('...')".into(),
+        ));
     }
     if consumed > shape.ndim() {
-        return Err(Error::TooManyIndices { ndim: shape.ndim(), given: consumed });
+        return Err(Error::TooManyIndices {
+            ndim: shape.ndim(),
+            given: consumed,
+        });
     }
     let mut axes: SmallVec<[SliceAxis; 4]> = SmallVec::new();
     let mut out: SmallVec<[usize; 4]> = SmallVec::new();
     let mut ax = 0;
-    let full = |n: usize| SliceAxis { start: 0, step: 1, len: n };
+    let full = |n: usize| SliceAxis {
+        start: 0,
+        step: 1,
+        len: n,
+    };
     for a in args {
         match *a {
             SliceArg::Index(i) => {
                 let n = shape[ax];
                 let j = if i < 0 { i + n as isize } else { i };
                 if j < 0 || j >= n as isize {
-                    return Err(Error::IndexOutOfBounds { index: i, axis: ax, size: n });
+                    return Err(Error::IndexOutOfBounds {
+                        index: i,
+                        axis: ax,
+                        size: n,
+                    });
                 }
-                axes.push(SliceAxis { start: j as usize, step: 1, len: 1 });
+                axes.push(SliceAxis {
+                    start: j as usize,
+                    step: 1,
+                    len: 1,
+                });
                 ax += 1;
             }
             SliceArg::Slice { start, stop, step } => {
@@ -180,8 +223,15 @@ impl Array {
     pub fn try_slice(&self, args: impl AsRef<[SliceArg]>) -> Result<Array> {
         let origin = Location::caller();
         let (axes, out) = plan(self.shape(), args.as_ref())?;
-        let identity = axes.iter().zip(self.shape().iter()).all(|(a, &n)| a.start == 0 && a.step == 1 && a.len == n);
-        let sliced = if identity { self.clone() } else { Array::from_op(Op::Slice(axes), vec![self.clone()], origin)? };
+        let identity = axes
+            .iter()
+            .zip(self.shape().iter())
+            .all(|(a, &n)| a.start == 0 && a.step == 1 && a.len == n);
+        let sliced = if identity {
+            self.clone()
+        } else {
+            Array::from_op(Op::Slice(axes), vec![self.clone()], origin)?
+        };
         if sliced.shape() == &out {
             return Ok(sliced);
         }

@@ -17,7 +17,9 @@
 use crate::array::{ok, Array};
 use crate::ufunc::{binary_at, cast_to, unary_at};
 use numfuse_ir::shape::normalize_axes;
-use numfuse_ir::{ArgReduceOp, BinaryOp, DType, Error, Op, ReduceOp, Result, Scalar, ScanOp, Shape, UnaryOp};
+use numfuse_ir::{
+    ArgReduceOp, BinaryOp, DType, Error, Op, ReduceOp, Result, Scalar, ScanOp, Shape, UnaryOp,
+};
 use smallvec::SmallVec;
 use std::panic::Location;
 
@@ -67,7 +69,10 @@ pub fn axis(a: impl Into<Axes>) -> Axes {
 
 impl From<Option<isize>> for Axes {
     fn from(a: Option<isize>) -> Axes {
-        Axes { axes: a.map(|x| SmallVec::from_slice(&[x])), ..Axes::default() }
+        Axes {
+            axes: a.map(|x| SmallVec::from_slice(&[x])),
+            ..Axes::default()
+        }
     }
 }
 macro_rules! axes_from_int {
@@ -95,12 +100,31 @@ fn sum_dtype(d: DType) -> DType {
 }
 
 fn kept_shape(shape: &Shape, axes: &[usize]) -> Shape {
-    Shape(shape.iter().enumerate().map(|(i, &d)| if axes.contains(&i) { 1 } else { d }).collect())
+    Shape(
+        shape
+            .iter()
+            .enumerate()
+            .map(|(i, &d)| if axes.contains(&i) { 1 } else { d })
+            .collect(),
+    )
 }
 
 impl Array {
-    fn reduce_raw(&self, op: ReduceOp, axes: &[usize], keepdims: bool, origin: Loc) -> Result<Array> {
-        let r = Array::from_op(Op::Reduce { op, axes: SmallVec::from_slice(axes) }, vec![self.clone()], origin)?;
+    fn reduce_raw(
+        &self,
+        op: ReduceOp,
+        axes: &[usize],
+        keepdims: bool,
+        origin: Loc,
+    ) -> Result<Array> {
+        let r = Array::from_op(
+            Op::Reduce {
+                op,
+                axes: SmallVec::from_slice(axes),
+            },
+            vec![self.clone()],
+            origin,
+        )?;
         if keepdims {
             return Array::from_op(Op::Reshape(kept_shape(self.shape(), axes)), vec![r], origin);
         }
@@ -110,10 +134,15 @@ impl Array {
     fn reduce_with(&self, op: ReduceOp, args: &Axes, origin: Loc) -> Result<Array> {
         let axes = args.resolve(self.ndim())?;
         let input = match op {
-            ReduceOp::Sum | ReduceOp::Prod => cast_to(self, args.dtype.unwrap_or_else(|| sum_dtype(self.dtype())), origin)?,
+            ReduceOp::Sum | ReduceOp::Prod => cast_to(
+                self,
+                args.dtype.unwrap_or_else(|| sum_dtype(self.dtype())),
+                origin,
+            )?,
             _ => self.clone(),
         };
-        if matches!(op, ReduceOp::Max | ReduceOp::Min) && axes.iter().any(|&a| self.shape()[a] == 0) {
+        if matches!(op, ReduceOp::Max | ReduceOp::Min) && axes.iter().any(|&a| self.shape()[a] == 0)
+        {
             return Err(Error::EmptyReduction { op: op.name() });
         }
         input.reduce_raw(op, &axes, args.keepdims, origin)
@@ -121,7 +150,11 @@ impl Array {
 
     /// Number of elements each reduction group covers.
     fn group_size(&self, args: &Axes) -> Result<usize> {
-        Ok(args.resolve(self.ndim())?.iter().map(|&a| self.shape()[a]).product())
+        Ok(args
+            .resolve(self.ndim())?
+            .iter()
+            .map(|&a| self.shape()[a])
+            .product())
     }
 
     /// `mean` (float64 for integer input; float16 computed in float32 like NumPy).
@@ -133,7 +166,11 @@ impl Array {
             d if d.is_inexact() => d,
             _ => DType::Float64,
         });
-        let acc = if out == DType::Float16 { DType::Float32 } else { out };
+        let acc = if out == DType::Float16 {
+            DType::Float32
+        } else {
+            out
+        };
         let n = self.group_size(&args)?;
         let s = self.reduce_with(ReduceOp::Sum, &args.clone().dtype(acc), origin)?;
         let m = binary_at(BinaryOp::Div, s.into(), Scalar::from(n).into(), origin)?;
@@ -190,8 +227,18 @@ impl Array {
 
     fn arg_reduce(&self, op: ArgReduceOp, axis: Option<isize>, origin: Loc) -> Result<Array> {
         let (src, ax) = match axis {
-            None => (Array::from_op(Op::Reshape(Shape::from([self.size()])), vec![self.clone()], origin)?, 0),
-            Some(a) => (self.clone(), numfuse_ir::shape::normalize_axis(a, self.ndim())?),
+            None => (
+                Array::from_op(
+                    Op::Reshape(Shape::from([self.size()])),
+                    vec![self.clone()],
+                    origin,
+                )?,
+                0,
+            ),
+            Some(a) => (
+                self.clone(),
+                numfuse_ir::shape::normalize_axis(a, self.ndim())?,
+            ),
         };
         if src.shape()[ax] == 0 {
             return Err(Error::EmptyReduction { op: op.name() });
@@ -199,18 +246,42 @@ impl Array {
         Array::from_op(Op::ArgReduce { op, axis: ax }, vec![src], origin)
     }
 
-    fn scan(&self, op: ScanOp, axis: Option<isize>, dtype: Option<DType>, origin: Loc) -> Result<Array> {
+    fn scan(
+        &self,
+        op: ScanOp,
+        axis: Option<isize>,
+        dtype: Option<DType>,
+        origin: Loc,
+    ) -> Result<Array> {
         let (src, ax) = match axis {
-            None => (Array::from_op(Op::Reshape(Shape::from([self.size()])), vec![self.clone()], origin)?, 0),
-            Some(a) => (self.clone(), numfuse_ir::shape::normalize_axis(a, self.ndim())?),
+            None => (
+                Array::from_op(
+                    Op::Reshape(Shape::from([self.size()])),
+                    vec![self.clone()],
+                    origin,
+                )?,
+                0,
+            ),
+            Some(a) => (
+                self.clone(),
+                numfuse_ir::shape::normalize_axis(a, self.ndim())?,
+            ),
         };
-        let src = cast_to(&src, dtype.unwrap_or_else(|| sum_dtype(self.dtype())), origin)?;
+        let src = cast_to(
+            &src,
+            dtype.unwrap_or_else(|| sum_dtype(self.dtype())),
+            origin,
+        )?;
         Array::from_op(Op::Scan { op, axis: ax }, vec![src], origin)
     }
 }
 
 fn promote_acc(d: DType, acc: DType) -> DType {
-    if d.is_complex() { numfuse_ir::promote(d, acc) } else { acc }
+    if d.is_complex() {
+        numfuse_ir::promote(d, acc)
+    } else {
+        acc
+    }
 }
 
 macro_rules! reduce_api {

@@ -137,7 +137,10 @@ impl Array {
     /// Fallible `swapaxes`.
     #[track_caller]
     pub fn try_swapaxes(&self, a: isize, b: isize) -> Result<Array> {
-        let (a, b) = (normalize_axis(a, self.ndim())?, normalize_axis(b, self.ndim())?);
+        let (a, b) = (
+            normalize_axis(a, self.ndim())?,
+            normalize_axis(b, self.ndim())?,
+        );
         let mut perm: SmallVec<[usize; 4]> = (0..self.ndim()).collect();
         perm.swap(a, b);
         self.movement(Op::Permute(perm))
@@ -170,12 +173,21 @@ impl Array {
             Some(a) => {
                 let ax = normalize_axes(&[a], self.ndim())?;
                 if self.shape()[ax[0]] != 1 {
-                    return Err(Error::Value("cannot select an axis to squeeze out which has size not equal to one".into()));
+                    return Err(Error::Value(
+                        "cannot select an axis to squeeze out which has size not equal to one"
+                            .into(),
+                    ));
                 }
                 ax
             }
         };
-        let dims = self.shape().iter().enumerate().filter(|(i, _)| !remove.contains(i)).map(|(_, &d)| d).collect();
+        let dims = self
+            .shape()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !remove.contains(i))
+            .map(|(_, &d)| d)
+            .collect();
         let shape = Shape(dims);
         if &shape == self.shape() {
             return Ok(self.clone());

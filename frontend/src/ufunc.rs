@@ -6,7 +6,10 @@ use crate::array::Array;
 use crate::convert::Operand;
 use crate::creation::const_node;
 use numfuse_ir::ufunc::{resolve_binary, resolve_unary};
-use numfuse_ir::{broadcast_shapes, promote, promote_weak, BinaryOp, DType, Error, Op, Result, Scalar, Shape, UnaryOp};
+use numfuse_ir::{
+    broadcast_shapes, promote, promote_weak, BinaryOp, DType, Error, Op, Result, Scalar, Shape,
+    UnaryOp,
+};
 use std::panic::Location;
 
 type Loc = &'static Location<'static>;
@@ -40,13 +43,17 @@ pub(crate) fn broadcast_all(arrays: &[Array], origin: Loc) -> Result<Vec<Array>>
         shapes: shapes.clone(),
         origins: arrays.iter().map(|a| a.origin_opt()).collect(),
     })?;
-    arrays.iter().map(|a| broadcast_to(a, &shape, origin)).collect()
+    arrays
+        .iter()
+        .map(|a| broadcast_to(a, &shape, origin))
+        .collect()
 }
 
 /// Checks that a weak integer fits an integer array dtype (NumPy raises OverflowError).
 fn check_weak_int(s: Scalar, dtype: DType) -> Result<()> {
     if let (Some(v), Some((lo, hi))) = (s.as_i128(), dtype.integer_range()) {
-        if dtype.is_integer() && matches!(s, Scalar::Int(_) | Scalar::UInt(_)) && (v < lo || v > hi) {
+        if dtype.is_integer() && matches!(s, Scalar::Int(_) | Scalar::UInt(_)) && (v < lo || v > hi)
+        {
             return Err(Error::ScalarOutOfRange { value: v, dtype });
         }
     }
@@ -75,7 +82,9 @@ pub(crate) fn promote_operands(ops: &[&Operand]) -> Result<DType> {
             // only scalars: the first is strong (its default dtype), the rest weak
             let first = scalars[0];
             let strong = crate::creation::scalar_array(first, Location::caller()).dtype();
-            scalars[1..].iter().fold(strong, |acc, s| promote_weak(acc, s.kind()))
+            scalars[1..]
+                .iter()
+                .fold(strong, |acc, s| promote_weak(acc, s.kind()))
         }
     };
     if !arrays.is_empty() {
@@ -102,7 +111,10 @@ pub(crate) fn binary_at(op: BinaryOp, a: Operand, b: Operand, origin: Loc) -> Re
     let (lp, _) = resolve_binary(op, promoted).map_err(|e| match e {
         Error::UnsupportedType { op, .. } => Error::UnsupportedType {
             op,
-            dtypes: [&a, &b].iter().map(|o| operand_dtype(o, promoted)).collect(),
+            dtypes: [&a, &b]
+                .iter()
+                .map(|o| operand_dtype(o, promoted))
+                .collect(),
         },
         e => e,
     })?;
@@ -146,6 +158,11 @@ pub(crate) fn clip_at(a: Operand, lo: Operand, hi: Operand, origin: Loc) -> Resu
     let lo = operand_as(lo, d, origin)?;
     let hi = operand_as(hi, d, origin)?;
     let all = broadcast_all(&[a, lo, hi], origin)?;
-    let m = binary_at(BinaryOp::Maximum, all[0].clone().into(), all[1].clone().into(), origin)?;
+    let m = binary_at(
+        BinaryOp::Maximum,
+        all[0].clone().into(),
+        all[1].clone().into(),
+        origin,
+    )?;
     binary_at(BinaryOp::Minimum, m.into(), all[2].clone().into(), origin)
 }

@@ -176,11 +176,16 @@ impl Graph {
                 },
                 op => {
                     let tys: Vec<Ty> = n.inputs.iter().map(|&x| self.ty(x)).collect();
-                    infer(op, &tys).map_err(|e| Error::Value(format!("graph verification failed at %{i}: {e}")))?
+                    infer(op, &tys).map_err(|e| {
+                        Error::Value(format!("graph verification failed at %{i}: {e}"))
+                    })?
                 }
             };
             if ty != (n.shape.clone(), n.dtype) {
-                return bad(format!("%{i} is typed {} {} but its op gives {} {}", n.shape, n.dtype, ty.0, ty.1));
+                return bad(format!(
+                    "%{i} is typed {} {} but its op gives {} {}",
+                    n.shape, n.dtype, ty.0, ty.1
+                ));
             }
             if seen.insert((n.op.clone(), n.inputs.clone()), i).is_some() {
                 return bad(format!("%{i} duplicates an earlier node"));

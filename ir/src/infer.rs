@@ -68,10 +68,7 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             let shape = same_shapes(op, inputs)?;
             let d = inputs[0].1;
             if inputs[1].1 != d || !binary_loops(*b).contains(d) {
-                return Err(invalid(format!(
-                    "{b} has no ({d}, {}) loop",
-                    inputs[1].1
-                )));
+                return Err(invalid(format!("{b} has no ({d}, {}) loop", inputs[1].1)));
             }
             let out = if b.returns_bool() { DType::Bool } else { d };
             if *b == BinaryOp::Sub && d == DType::Bool {
@@ -125,7 +122,11 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             expect_arity(op, inputs, 1)?;
             let s = &inputs[0].0;
             let mut seen = vec![false; s.ndim()];
-            if perm.len() != s.ndim() || perm.iter().any(|&p| p >= s.ndim() || std::mem::replace(&mut seen[p], true)) {
+            if perm.len() != s.ndim()
+                || perm
+                    .iter()
+                    .any(|&p| p >= s.ndim() || std::mem::replace(&mut seen[p], true))
+            {
                 return Err(invalid(format!("permutation {perm:?} of {s}")));
             }
             let dims: SmallVec<[usize; 4]> = perm.iter().map(|&p| s[p]).collect();
@@ -145,7 +146,8 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
         Op::Slice(axes) => {
             expect_arity(op, inputs, 1)?;
             let s = &inputs[0].0;
-            if axes.len() != s.ndim() || axes.iter().zip(s.iter()).any(|(a, &n)| !slice_fits(a, n)) {
+            if axes.len() != s.ndim() || axes.iter().zip(s.iter()).any(|(a, &n)| !slice_fits(a, n))
+            {
                 return Err(invalid(format!("slice {} of {s}", op.mnemonic())));
             }
             let dims: SmallVec<[usize; 4]> = axes.iter().map(|a| a.len).collect();
@@ -155,10 +157,17 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             expect_arity(op, inputs, 1)?;
             let s = &inputs[0].0;
             if s.ndim() < 2 {
-                return Err(Error::Value("diag requires an array of at least two dimensions".into()));
+                return Err(Error::Value(
+                    "diag requires an array of at least two dimensions".into(),
+                ));
             }
             let (r, c) = (s[s.ndim() - 2] as isize, s[s.ndim() - 1] as isize);
-            let len = if *offset >= 0 { (c - offset).min(r) } else { (r + offset).min(c) }.max(0);
+            let len = if *offset >= 0 {
+                (c - offset).min(r)
+            } else {
+                (r + offset).min(c)
+            }
+            .max(0);
             let mut dims: SmallVec<[usize; 4]> = s[..s.ndim() - 2].iter().copied().collect();
             dims.push(len as usize);
             Ok((Shape(dims), inputs[0].1))

@@ -249,7 +249,11 @@ pub struct SliceAxis {
 
 impl fmt::Display for SliceAxis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "start={} len={} step={}", self.start, self.len, self.step)
+        write!(
+            f,
+            "start={} len={} step={}",
+            self.start, self.len, self.step
+        )
     }
 }
 

@@ -33,9 +33,12 @@ impl Graph {
 
     /// Graphviz DOT: one box per node labelled with op, shape and dtype; outputs doubled.
     pub fn to_dot(&self) -> String {
-        let mut s = String::from("digraph numfuse {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n");
+        let mut s = String::from(
+            "digraph numfuse {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\"];\n",
+        );
         for (i, n) in self.nodes().iter().enumerate() {
-            let label = format!("%{i} {}\\n{} {}", n.op.mnemonic(), n.shape, n.dtype).replace('"', "\\\"");
+            let label =
+                format!("%{i} {}\\n{} {}", n.op.mnemonic(), n.shape, n.dtype).replace('"', "\\\"");
             let style = if self.outputs().iter().any(|o| o.index() == i) {
                 ", peripheries=2"
             } else if n.op.is_leaf() {

@@ -73,7 +73,9 @@ impl fmt::Display for Scalar {
             Scalar::Int(i) => write!(f, "{i}"),
             Scalar::UInt(u) => write!(f, "{u}"),
             Scalar::Float(b) => write!(f, "{:?}", f64::from_bits(b)),
-            Scalar::Complex(r, i) => write!(f, "({:?}{:+?}j)", f64::from_bits(r), f64::from_bits(i)),
+            Scalar::Complex(r, i) => {
+                write!(f, "({:?}{:+?}j)", f64::from_bits(r), f64::from_bits(i))
+            }
         }
     }
 }

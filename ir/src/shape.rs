@@ -179,18 +179,18 @@ pub fn resolve_reshape(size: usize, request: &[isize]) -> Result<Shape> {
     for (i, &d) in request.iter().enumerate() {
         match d {
             -1 if unknown.is_none() => unknown = Some(i),
-            -1 => return Err(Error::Value("can only specify one unknown dimension".into())),
-            d if d < 0 => {
+            -1 => {
                 return Err(Error::Value(
-                    "negative dimensions not allowed".to_string(),
+                    "can only specify one unknown dimension".into(),
                 ))
             }
+            d if d < 0 => return Err(Error::Value("negative dimensions not allowed".to_string())),
             d => known = known.checked_mul(d as usize).ok_or_else(err)?,
         }
     }
     let mut dims: SmallVec<[usize; 4]> = request.iter().map(|&d| d.max(0) as usize).collect();
     if let Some(i) = unknown {
-        if known == 0 || size % known != 0 {
+        if known == 0 || !size.is_multiple_of(known) {
             return Err(err());
         }
         dims[i] = size / known;

@@ -27,7 +27,8 @@ impl LoopSet {
     pub const FLOAT: LoopSet =
         LoopSet(bit(DType::Float16) | bit(DType::Float32) | bit(DType::Float64));
     /// Reals and complex.
-    pub const INEXACT: LoopSet = LoopSet(Self::FLOAT.0 | bit(DType::Complex64) | bit(DType::Complex128));
+    pub const INEXACT: LoopSet =
+        LoopSet(Self::FLOAT.0 | bit(DType::Complex64) | bit(DType::Complex128));
     /// Bool and integers.
     pub const BOOL_INT: LoopSet = LoopSet(0x01ff);
     /// Integers only.

@@ -15,7 +15,13 @@ fn small_shape() -> impl Strategy<Value = Vec<usize>> {
 /// Broadcasting by the definition: right-align, then each axis must agree or be 1.
 fn naive_broadcast(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     let n = a.len().max(b.len());
-    let get = |s: &[usize], i: usize| if i + s.len() >= n { s[i + s.len() - n] } else { 1 };
+    let get = |s: &[usize], i: usize| {
+        if i + s.len() >= n {
+            s[i + s.len() - n]
+        } else {
+            1
+        }
+    };
     (0..n)
         .map(|i| match (get(a, i), get(b, i)) {
             (x, y) if x == y => Some(x),

@@ -63,7 +63,7 @@ pub trait FromWide: Copy {
 /// C's float → int32 conversion as x86 does it (`cvttsd2si`): truncation, and `i32::MIN` for
 /// NaN and out-of-range values. NumPy's casts to 8/16/32-bit integers go through it.
 fn f64_to_i32_x86(x: f64) -> i32 {
-    if x.is_nan() || x >= 2147483648.0 || x <= -2147483649.0 {
+    if !(-2147483649.0..2147483648.0).contains(&x) || x == -2147483649.0 {
         i32::MIN
     } else {
         x as i32
@@ -71,7 +71,7 @@ fn f64_to_i32_x86(x: f64) -> i32 {
 }
 /// The 64-bit variant (`i64::MIN` for NaN and out-of-range).
 fn f64_to_i64_x86(x: f64) -> i64 {
-    if x.is_nan() || x >= 9223372036854775808.0 || x < -9223372036854775808.0 {
+    if !(-9223372036854775808.0..9223372036854775808.0).contains(&x) {
         i64::MIN
     } else {
         x as i64
@@ -178,20 +178,62 @@ macro_rules! with_dtype {
     ($dtype:expr, $T:ident => $body:expr) => {{
         use $crate::numfuse_ir::DType as __D;
         match $dtype {
-            __D::Bool => { type $T = bool; $body }
-            __D::Int8 => { type $T = i8; $body }
-            __D::UInt8 => { type $T = u8; $body }
-            __D::Int16 => { type $T = i16; $body }
-            __D::UInt16 => { type $T = u16; $body }
-            __D::Int32 => { type $T = i32; $body }
-            __D::UInt32 => { type $T = u32; $body }
-            __D::Int64 => { type $T = i64; $body }
-            __D::UInt64 => { type $T = u64; $body }
-            __D::Float16 => { type $T = $crate::half::f16; $body }
-            __D::Float32 => { type $T = f32; $body }
-            __D::Float64 => { type $T = f64; $body }
-            __D::Complex64 => { type $T = $crate::num_complex::Complex<f32>; $body }
-            __D::Complex128 => { type $T = $crate::num_complex::Complex<f64>; $body }
+            __D::Bool => {
+                type $T = bool;
+                $body
+            }
+            __D::Int8 => {
+                type $T = i8;
+                $body
+            }
+            __D::UInt8 => {
+                type $T = u8;
+                $body
+            }
+            __D::Int16 => {
+                type $T = i16;
+                $body
+            }
+            __D::UInt16 => {
+                type $T = u16;
+                $body
+            }
+            __D::Int32 => {
+                type $T = i32;
+                $body
+            }
+            __D::UInt32 => {
+                type $T = u32;
+                $body
+            }
+            __D::Int64 => {
+                type $T = i64;
+                $body
+            }
+            __D::UInt64 => {
+                type $T = u64;
+                $body
+            }
+            __D::Float16 => {
+                type $T = $crate::half::f16;
+                $body
+            }
+            __D::Float32 => {
+                type $T = f32;
+                $body
+            }
+            __D::Float64 => {
+                type $T = f64;
+                $body
+            }
+            __D::Complex64 => {
+                type $T = $crate::num_complex::Complex<f32>;
+                $body
+            }
+            __D::Complex128 => {
+                type $T = $crate::num_complex::Complex<f64>;
+                $body
+            }
         }
     }};
 }
@@ -218,8 +260,22 @@ macro_rules! value_conv {
         $(impl Element for $t {})*
     };
 }
-value_conv!(Bool(bool), I8(i8), U8(u8), I16(i16), U16(u16), I32(i32), U32(u32), I64(i64),
-            U64(u64), F16(f16), F32(f32), F64(f64), C64(Complex<f32>), C128(Complex<f64>));
+value_conv!(
+    Bool(bool),
+    I8(i8),
+    U8(u8),
+    I16(i16),
+    U16(u16),
+    I32(i32),
+    U32(u32),
+    I64(i64),
+    U64(u64),
+    F16(f16),
+    F32(f32),
+    F64(f64),
+    C64(Complex<f32>),
+    C128(Complex<f64>)
+);
 
 impl Value {
     /// Converts to `dtype` with `astype` semantics.
