@@ -26,7 +26,7 @@ pub(crate) struct Node {
 /// use numfuse as nf;
 /// let x = nf::array([[1.0, 2.0], [3.0, 4.0]]);
 /// let y = (&x - x.mean(nf::axis(0))) * 2.0;
-/// assert_eq!(y.shape(), &[2, 2]);
+/// assert_eq!(y.shape().dims(), &[2, 2]);
 /// assert_eq!(y.to_vec::<f64>(), vec![-2.0, -2.0, 2.0, 2.0]);
 /// ```
 #[derive(Clone)]

@@ -54,7 +54,7 @@ impl Array {
     /// use numfuse as nf;
     /// let x = nf::array([1.0, 2.0, 3.0]);
     /// let y = (&x * 2.0).exp();
-    /// assert!(y.ir().contains("exp(%2) : (3,) float64"));
+    /// assert!(y.ir().contains("= exp(%3) : (3,) float64"));
     /// ```
     pub fn ir(&self) -> String {
         match lower(std::slice::from_ref(self)) {

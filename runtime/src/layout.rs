@@ -42,7 +42,11 @@ pub fn is_f_contiguous(shape: &[usize], strides: &[isize]) -> bool {
 
 /// Strides that let `new_shape` view the same elements as (`old_shape`, `old_strides`) in C
 /// order without copying, or `None` when a copy is needed (NumPy's `_attempt_nocopy_reshape`).
-pub fn reshape_strides(old_shape: &[usize], old_strides: &[isize], new_shape: &[usize]) -> Option<Strides> {
+pub fn reshape_strides(
+    old_shape: &[usize],
+    old_strides: &[isize],
+    new_shape: &[usize],
+) -> Option<Strides> {
     let c = |s: &[usize]| -> Strides {
         let mut st: Strides = SmallVec::from_elem(1, s.len());
         for i in (0..s.len().saturating_sub(1)).rev() {
@@ -148,7 +152,12 @@ mod tests {
         // transposed (4,3) view of a (3,4) array: flattening needs a copy
         assert!(reshape_strides(&[4, 3], &[1, 4], &[12]).is_none());
         // splitting an axis of a transposed array is a view
-        assert_eq!(reshape_strides(&[4, 3], &[1, 4], &[2, 2, 3]).unwrap().as_slice(), &[2, 1, 4]);
+        assert_eq!(
+            reshape_strides(&[4, 3], &[1, 4], &[2, 2, 3])
+                .unwrap()
+                .as_slice(),
+            &[2, 1, 4]
+        );
         // every other column: merging rows is not a view, adding unit axes is
         assert!(reshape_strides(&[3, 2], &[4, 2], &[6]).is_none());
         assert_eq!(reshape_strides(&[3, 2], &[4, 2], &[3, 1, 2]).unwrap()[2], 2);
@@ -157,7 +166,9 @@ mod tests {
     #[test]
     fn odometer_visits_in_c_order() {
         let mut seen = vec![];
-        zip_offsets(&[2, 3], [&[3, 1], &[1, 2]], [0, 0], |[a, b]| seen.push((a, b)));
+        zip_offsets(&[2, 3], [&[3, 1], &[1, 2]], [0, 0], |[a, b]| {
+            seen.push((a, b))
+        });
         assert_eq!(seen, vec![(0, 0), (1, 2), (2, 4), (3, 1), (4, 3), (5, 5)]);
     }
 }

@@ -184,7 +184,12 @@ impl NdArray {
         let data = self.data();
         let src = data.as_slice::<T>();
         let mut out = Vec::with_capacity(self.size());
-        zip_offsets(&self.shape, [&self.strides], [self.offset as isize], |[i]| out.push(src[i]));
+        zip_offsets(
+            &self.shape,
+            [&self.strides],
+            [self.offset as isize],
+            |[i]| out.push(src[i]),
+        );
         out
     }
 

@@ -21,8 +21,16 @@ impl NdArray {
 
     /// Basic slicing: one normalised [`SliceAxis`] per axis.
     pub fn slice(&self, axes: &[SliceAxis]) -> Result<NdArray> {
-        if axes.len() != self.ndim() || axes.iter().zip(self.shape.iter()).any(|(a, &n)| !slice_fits(a, n)) {
-            return Err(Error::Value(format!("invalid slice for shape {}", self.shape)));
+        if axes.len() != self.ndim()
+            || axes
+                .iter()
+                .zip(self.shape.iter())
+                .any(|(a, &n)| !slice_fits(a, n))
+        {
+            return Err(Error::Value(format!(
+                "invalid slice for shape {}",
+                self.shape
+            )));
         }
         let mut offset = self.offset as isize;
         let mut strides = Strides::new();
@@ -39,7 +47,11 @@ impl NdArray {
     /// Axis permutation (`transpose(axes)`): output axis `i` is input axis `perm[i]`.
     pub fn permute(&self, perm: &[usize]) -> Result<NdArray> {
         let mut seen = vec![false; self.ndim()];
-        if perm.len() != self.ndim() || perm.iter().any(|&p| p >= self.ndim() || std::mem::replace(&mut seen[p], true)) {
+        if perm.len() != self.ndim()
+            || perm
+                .iter()
+                .any(|&p| p >= self.ndim() || std::mem::replace(&mut seen[p], true))
+        {
             return Err(Error::Value("axes don't match array".into()));
         }
         let shape = Shape(perm.iter().map(|&p| self.shape[p]).collect());
@@ -97,7 +109,8 @@ impl NdArray {
 
     /// `ravel()`: a 1-D view when contiguous in C order, else a copy.
     pub fn ravel(&self) -> NdArray {
-        self.reshape(&Shape::from([self.size()])).expect("same size")
+        self.reshape(&Shape::from([self.size()]))
+            .expect("same size")
     }
 
     /// `flatten()`: always a 1-D copy.
@@ -110,11 +123,18 @@ impl NdArray {
     pub fn diagonal(&self, offset: isize) -> Result<NdArray> {
         let n = self.ndim();
         if n < 2 {
-            return Err(Error::Value("diag requires an array of at least two dimensions".into()));
+            return Err(Error::Value(
+                "diag requires an array of at least two dimensions".into(),
+            ));
         }
         let (r, c) = (self.shape[n - 2] as isize, self.shape[n - 1] as isize);
         let (sr, sc) = (self.strides[n - 2], self.strides[n - 1]);
-        let len = if offset >= 0 { (c - offset).min(r) } else { (r + offset).min(c) }.max(0);
+        let len = if offset >= 0 {
+            (c - offset).min(r)
+        } else {
+            (r + offset).min(c)
+        }
+        .max(0);
         let start = if len == 0 {
             0
         } else if offset >= 0 {
@@ -126,7 +146,11 @@ impl NdArray {
         shape.push(len as usize);
         let mut strides: Strides = self.strides[..n - 2].into();
         strides.push(sr + sc);
-        Ok(self.view(Shape(shape), strides, (self.offset as isize + start) as usize))
+        Ok(self.view(
+            Shape(shape),
+            strides,
+            (self.offset as isize + start) as usize,
+        ))
     }
 
     /// Integer-indexes axis `axis` at `index` (negative from the end), removing the axis.
@@ -134,13 +158,21 @@ impl NdArray {
         let n = self.shape[axis];
         let j = if index < 0 { index + n as isize } else { index };
         if j < 0 || j >= n as isize {
-            return Err(Error::IndexOutOfBounds { index, axis, size: n });
+            return Err(Error::IndexOutOfBounds {
+                index,
+                axis,
+                size: n,
+            });
         }
         let mut shape = self.shape.0.clone();
         let mut strides = self.strides.clone();
         shape.remove(axis);
         let s = strides.remove(axis);
-        Ok(self.view(Shape(shape), strides, (self.offset as isize + j * s) as usize))
+        Ok(self.view(
+            Shape(shape),
+            strides,
+            (self.offset as isize + j * s) as usize,
+        ))
     }
 }
 
@@ -153,7 +185,11 @@ pub fn shares_memory(a: &NdArray, b: &NdArray) -> bool {
         let (mut lo, mut hi) = (x.offset as isize, x.offset as isize);
         for (&d, &s) in x.shape.iter().zip(x.strides.iter()) {
             let ext = (d as isize - 1) * s;
-            if ext < 0 { lo += ext } else { hi += ext }
+            if ext < 0 {
+                lo += ext
+            } else {
+                hi += ext
+            }
         }
         (lo, hi)
     };

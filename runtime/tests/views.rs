@@ -73,10 +73,31 @@ proptest! {
 #[test]
 fn reversed_and_strided_views_do_not_overlap_wrongly() {
     let a = iota(&[10]);
-    let even = a.slice(&[SliceAxis { start: 0, step: 2, len: 5 }]).unwrap();
-    let odd = a.slice(&[SliceAxis { start: 1, step: 2, len: 5 }]).unwrap();
-    let rev = a.slice(&[SliceAxis { start: 9, step: -1, len: 10 }]).unwrap();
+    let even = a
+        .slice(&[SliceAxis {
+            start: 0,
+            step: 2,
+            len: 5,
+        }])
+        .unwrap();
+    let odd = a
+        .slice(&[SliceAxis {
+            start: 1,
+            step: 2,
+            len: 5,
+        }])
+        .unwrap();
+    let rev = a
+        .slice(&[SliceAxis {
+            start: 9,
+            step: -1,
+            len: 10,
+        }])
+        .unwrap();
     assert!(!shares_memory(&even, &odd));
     assert!(shares_memory(&rev, &odd));
-    assert_eq!(rev.to_vec::<i64>().unwrap(), (0..10).rev().collect::<Vec<i64>>());
+    assert_eq!(
+        rev.to_vec::<i64>().unwrap(),
+        (0..10).rev().collect::<Vec<i64>>()
+    );
 }

@@ -3,10 +3,10 @@
 
 use super::float::Real;
 use super::loops::{map1, map2};
+use crate::buffer::Pod;
 use crate::ndarray::NdArray;
 use crate::value::Element;
 use num_complex::Complex;
-use crate::buffer::Pod;
 use num_traits::Zero;
 use numfuse_ir::{BinaryOp, Result, UnaryOp};
 
@@ -60,7 +60,13 @@ where
                 Conj => |z| z.conj(),
                 Sign => |z| {
                     let n = z.re.hypot(z.im);
-                    if n == F::zero() { z } else if n.is_nan() { Complex::new(F::nan(), F::nan()) } else { Complex::new(z.re / n, z.im / n) }
+                    if n == F::zero() {
+                        z
+                    } else if n.is_nan() {
+                        Complex::new(F::nan(), F::nan())
+                    } else {
+                        Complex::new(z.re / n, z.im / n)
+                    }
                 },
                 Sqrt => |z| z.sqrt(),
                 Square => |z| z * z,
@@ -115,7 +121,19 @@ where
                 Sub => |x, y| x - y,
                 Mul => |x, y| x * y,
                 Div => cdiv,
-                Pow => |x, y| if y.is_zero() { Complex::new(F::one(), F::zero()) } else if x.is_zero() { if y.re > F::zero() && y.im == F::zero() { x } else { Complex::new(F::nan(), F::nan()) } } else { x.powc(y) },
+                Pow => |x, y| {
+                    if y.is_zero() {
+                        Complex::new(F::one(), F::zero())
+                    } else if x.is_zero() {
+                        if y.re > F::zero() && y.im == F::zero() {
+                            x
+                        } else {
+                            Complex::new(F::nan(), F::nan())
+                        }
+                    } else {
+                        x.powc(y)
+                    }
+                },
                 Maximum => |x, y| if le(y, x) || has_nan(x) { x } else { y },
                 Minimum => |x, y| if le(x, y) || has_nan(x) { x } else { y },
                 Fmax => |x, y| if le(y, x) || has_nan(y) { x } else { y },

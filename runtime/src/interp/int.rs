@@ -98,7 +98,9 @@ fn sign<T: Int>(x: T) -> T {
 fn ipow<T: Int>(base: T, exp: T) -> Result<T> {
     let e = exp.wide();
     if e < 0 {
-        return Err(Error::Value("Integers to negative integer powers are not allowed.".into()));
+        return Err(Error::Value(
+            "Integers to negative integer powers are not allowed.".into(),
+        ));
     }
     let (mut acc, mut b, mut e) = (T::ONE, base, e as u128);
     while e > 0 {
@@ -124,7 +126,13 @@ pub fn unary<T: Int>(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
                 Abs => T::wabs,
                 Sign => sign,
                 Square => |x| x.wmul(x),
-                Reciprocal => |x| if x == T::ZERO { T::ZERO } else { T::ONE.floor_div(x) },
+                Reciprocal => |x| {
+                    if x == T::ZERO {
+                        T::ZERO
+                    } else {
+                        T::ONE.floor_div(x)
+                    }
+                },
                 Invert => T::bnot,
                 Floor | Ceil | Trunc | Conj | Real => |x| x,
                 Imag => |_| T::ZERO,

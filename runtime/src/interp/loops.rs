@@ -14,10 +14,15 @@ pub fn map1<T: Element, U: Element>(a: &NdArray, f: impl Fn(T) -> U) -> NdArray 
     let mut out = Bytes::zeroed(U::DTYPE, a.size());
     let dst = out.as_mut_slice::<U>();
     let mut k = 0;
-    zip_offsets(a.shape(), [a.strides_elems()], [a.offset() as isize], |[i]| {
-        dst[k] = f(src[i]);
-        k += 1;
-    });
+    zip_offsets(
+        a.shape(),
+        [a.strides_elems()],
+        [a.offset() as isize],
+        |[i]| {
+            dst[k] = f(src[i]);
+            k += 1;
+        },
+    );
     NdArray::from_bytes(out, a.shape().clone())
 }
 
@@ -61,14 +66,22 @@ pub fn try_map2<T: Element, U: Element>(
 /// `out[i] = if c[i] { a[i] } else { b[i] }`.
 pub fn select<T: Element>(c: &NdArray, a: &NdArray, b: &NdArray) -> NdArray {
     let (dc, da, db) = (c.data(), a.data(), b.data());
-    let (sc, sa, sb) = (dc.as_slice::<bool>(), da.as_slice::<T>(), db.as_slice::<T>());
+    let (sc, sa, sb) = (
+        dc.as_slice::<bool>(),
+        da.as_slice::<T>(),
+        db.as_slice::<T>(),
+    );
     let mut out = Bytes::zeroed(T::DTYPE, a.size());
     let dst = out.as_mut_slice::<T>();
     let mut k = 0;
     zip_offsets(
         a.shape(),
         [c.strides_elems(), a.strides_elems(), b.strides_elems()],
-        [c.offset() as isize, a.offset() as isize, b.offset() as isize],
+        [
+            c.offset() as isize,
+            a.offset() as isize,
+            b.offset() as isize,
+        ],
         |[i, j, l]| {
             dst[k] = if sc[i] { sa[j] } else { sb[l] };
             k += 1;

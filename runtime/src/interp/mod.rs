@@ -16,24 +16,50 @@ use crate::layout::Strides;
 use crate::ndarray::NdArray;
 use crate::value::Value;
 use numfuse_ir::{DType, Error, Graph, Op, Result, Shape, UnaryOp};
-use reduce::{Ordered, int_step};
+use reduce::{int_step, Ordered};
 
 pub(crate) fn no_loop(op: &str, d: DType) -> Error {
-    Error::Value(format!("internal error: no interpreter loop for {op} on {d}"))
+    Error::Value(format!(
+        "internal error: no interpreter loop for {op} on {d}"
+    ))
 }
 
 /// Dispatches over the integer dtypes with `$T` bound to the Rust type.
 macro_rules! with_int {
     ($d:expr, $T:ident => $body:expr, $else:expr) => {
         match $d {
-            DType::Int8 => { type $T = i8; $body }
-            DType::UInt8 => { type $T = u8; $body }
-            DType::Int16 => { type $T = i16; $body }
-            DType::UInt16 => { type $T = u16; $body }
-            DType::Int32 => { type $T = i32; $body }
-            DType::UInt32 => { type $T = u32; $body }
-            DType::Int64 => { type $T = i64; $body }
-            DType::UInt64 => { type $T = u64; $body }
+            DType::Int8 => {
+                type $T = i8;
+                $body
+            }
+            DType::UInt8 => {
+                type $T = u8;
+                $body
+            }
+            DType::Int16 => {
+                type $T = i16;
+                $body
+            }
+            DType::UInt16 => {
+                type $T = u16;
+                $body
+            }
+            DType::Int32 => {
+                type $T = i32;
+                $body
+            }
+            DType::UInt32 => {
+                type $T = u32;
+                $body
+            }
+            DType::Int64 => {
+                type $T = i64;
+                $body
+            }
+            DType::UInt64 => {
+                type $T = u64;
+                $body
+            }
             _ => $else,
         }
     };
@@ -44,7 +70,11 @@ fn via_f32(args: &[&NdArray], f: impl FnOnce(&[&NdArray]) -> Result<NdArray>) ->
     let wide: Vec<NdArray> = args.iter().map(|a| cast_array(a, DType::Float32)).collect();
     let refs: Vec<&NdArray> = wide.iter().collect();
     let r = f(&refs)?;
-    Ok(if r.dtype() == DType::Float32 { cast_array(&r, DType::Float16) } else { r })
+    Ok(if r.dtype() == DType::Float32 {
+        cast_array(&r, DType::Float16)
+    } else {
+        r
+    })
 }
 
 /// Applies a unary ufunc to an array whose dtype is the loop dtype.
@@ -80,14 +110,20 @@ fn reduce_op(op: numfuse_ir::ReduceOp, a: &NdArray, axes: &[usize]) -> Result<Nd
         DType::Float16 if !arith_free => via_f32(&[a], |x| reduce_op(op, x[0], axes)),
         DType::Float16 => {
             let r = reduce_op(op, &cast_array(a, DType::Float32), axes)?;
-            Ok(if r.dtype() == DType::Float32 { cast_array(&r, DType::Float16) } else { r })
+            Ok(if r.dtype() == DType::Float32 {
+                cast_array(&r, DType::Float16)
+            } else {
+                r
+            })
         }
         DType::Bool => reduce::reduce::<bool>(op, a, axes, None),
         DType::Float32 => reduce::reduce::<f32>(op, a, axes, Some(reduce::sum_prod_float::<f32>)),
         DType::Float64 => reduce::reduce::<f64>(op, a, axes, Some(reduce::sum_prod_float::<f64>)),
         DType::Complex64 => reduce::reduce(op, a, axes, Some(reduce::sum_prod_complex::<f32>)),
         DType::Complex128 => reduce::reduce(op, a, axes, Some(reduce::sum_prod_complex::<f64>)),
-        d => with_int!(d, T => reduce::reduce::<T>(op, a, axes, Some(reduce::sum_prod_int::<T>)), Err(no_loop(op.name(), d))),
+        d => {
+            with_int!(d, T => reduce::reduce::<T>(op, a, axes, Some(reduce::sum_prod_int::<T>)), Err(no_loop(op.name(), d)))
+        }
     }
 }
 
@@ -107,16 +143,26 @@ fn arg_reduce_op(op: numfuse_ir::ArgReduceOp, a: &NdArray, axis: usize) -> Resul
 }
 
 fn scan_op(op: numfuse_ir::ScanOp, a: &NdArray, axis: usize) -> Result<NdArray> {
-    use numfuse_ir::ScanOp::CumSum;
     use num_complex::Complex;
+    use numfuse_ir::ScanOp::CumSum;
     let sum = op == CumSum;
     Ok(match a.dtype() {
         DType::Float16 => return via_f32(&[a], |x| scan_op(op, x[0], axis)),
-        DType::Float32 => reduce::scan::<f32>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y }),
-        DType::Float64 => reduce::scan::<f64>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y }),
-        DType::Complex64 => reduce::scan::<Complex<f32>>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y }),
-        DType::Complex128 => reduce::scan::<Complex<f64>>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y }),
-        d => with_int!(d, T => reduce::scan::<T>(a, axis, int_step::<T>(op)), return Err(no_loop(op.name(), d))),
+        DType::Float32 => {
+            reduce::scan::<f32>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y })
+        }
+        DType::Float64 => {
+            reduce::scan::<f64>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y })
+        }
+        DType::Complex64 => {
+            reduce::scan::<Complex<f32>>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y })
+        }
+        DType::Complex128 => {
+            reduce::scan::<Complex<f64>>(a, axis, if sum { |x, y| x + y } else { |x, y| x * y })
+        }
+        d => {
+            with_int!(d, T => reduce::scan::<T>(a, axis, int_step::<T>(op)), return Err(no_loop(op.name(), d)))
+        }
     })
 }
 
@@ -124,7 +170,9 @@ fn iota(shape: &Shape, axis: usize) -> NdArray {
     let strides: Strides = shape.c_strides();
     let n = shape.get(axis).copied().unwrap_or(1);
     let data: Vec<i64> = (0..shape.size())
-        .map(|i| ((i as isize / strides.get(axis).copied().unwrap_or(1)) as usize % n.max(1)) as i64)
+        .map(|i| {
+            ((i as isize / strides.get(axis).copied().unwrap_or(1)) as usize % n.max(1)) as i64
+        })
         .collect();
     NdArray::from_vec(shape.clone(), data).expect("sizes match")
 }
@@ -132,10 +180,17 @@ fn iota(shape: &Shape, axis: usize) -> NdArray {
 /// Evaluates one operation on concrete arguments (the eager engine and the interpreter's step).
 pub fn eval_op(op: &Op, args: &[&NdArray]) -> Result<NdArray> {
     let arg = |i: usize| -> Result<&NdArray> {
-        args.get(i).copied().ok_or_else(|| Error::Value(format!("internal error: {} is missing input {i}", op.mnemonic())))
+        args.get(i).copied().ok_or_else(|| {
+            Error::Value(format!(
+                "internal error: {} is missing input {i}",
+                op.mnemonic()
+            ))
+        })
     };
     match op {
-        Op::Input(_) => Err(Error::Value("internal error: inputs are bound, not evaluated".into())),
+        Op::Input(_) => Err(Error::Value(
+            "internal error: inputs are bound, not evaluated".into(),
+        )),
         Op::Const { value, dtype } => Ok(NdArray::from_value(Value::from_scalar(*value, *dtype))),
         Op::Iota { shape, axis } => Ok(iota(shape, *axis)),
         Op::Unary(u) => unary(*u, arg(0)?),
@@ -161,7 +216,11 @@ pub fn eval_op(op: &Op, args: &[&NdArray]) -> Result<NdArray> {
 /// returns the values of its outputs.
 pub fn eval(graph: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>> {
     if inputs.len() != graph.inputs().len() {
-        return Err(Error::Value(format!("graph expects {} inputs, got {}", graph.inputs().len(), inputs.len())));
+        return Err(Error::Value(format!(
+            "graph expects {} inputs, got {}",
+            graph.inputs().len(),
+            inputs.len()
+        )));
     }
     let mut remaining = graph.use_counts();
     let mut values: Vec<Option<NdArray>> = vec![None; graph.len()];
@@ -169,7 +228,11 @@ pub fn eval(graph: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>> {
         let v = match &node.op {
             Op::Input(k) => inputs[*k as usize].clone(),
             op => {
-                let args: Vec<&NdArray> = node.inputs.iter().map(|x| values[x.index()].as_ref().expect("value is live")).collect();
+                let args: Vec<&NdArray> = node
+                    .inputs
+                    .iter()
+                    .map(|x| values[x.index()].as_ref().expect("value is live"))
+                    .collect();
                 eval_op(op, &args)?
             }
         };
@@ -181,5 +244,9 @@ pub fn eval(graph: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>> {
             }
         }
     }
-    Ok(graph.outputs().iter().map(|o| values[o.index()].clone().expect("outputs stay live")).collect())
+    Ok(graph
+        .outputs()
+        .iter()
+        .map(|o| values[o.index()].clone().expect("outputs stay live"))
+        .collect())
 }

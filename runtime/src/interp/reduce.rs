@@ -13,7 +13,11 @@ use num_complex::Complex;
 use numfuse_ir::{ArgReduceOp, Error, ReduceOp, Result, ScanOp, Shape};
 
 /// Applies `f` to the elements of each reduction group; returns the reduced array.
-pub fn fold_groups<T: Element, U: Element>(a: &NdArray, axes: &[usize], mut f: impl FnMut(&[T]) -> U) -> NdArray {
+pub fn fold_groups<T: Element, U: Element>(
+    a: &NdArray,
+    axes: &[usize],
+    mut f: impl FnMut(&[T]) -> U,
+) -> NdArray {
     let nd = a.ndim();
     let kept: Vec<usize> = (0..nd).filter(|i| !axes.contains(i)).collect();
     let perm: Vec<usize> = kept.iter().chain(axes.iter()).copied().collect();
@@ -120,7 +124,12 @@ fn arg_extreme<T: Ordered>(xs: &[T], max: bool) -> i64 {
 }
 
 /// Reduces `a` over `axes` with `op` (non-empty groups for max/min are checked here).
-pub fn reduce<T: Ordered>(op: ReduceOp, a: &NdArray, axes: &[usize], arith: Option<fn(&[T], bool) -> T>) -> Result<NdArray> {
+pub fn reduce<T: Ordered>(
+    op: ReduceOp,
+    a: &NdArray,
+    axes: &[usize],
+    arith: Option<fn(&[T], bool) -> T>,
+) -> Result<NdArray> {
     let group: usize = axes.iter().map(|&i| a.shape()[i]).product();
     Ok(match op {
         ReduceOp::Any => fold_groups::<T, bool>(a, axes, |xs| xs.iter().any(|x| x.truthy())),
@@ -164,7 +173,8 @@ pub fn sum_prod_complex<F: Real>(xs: &[Complex<F>], sum: bool) -> Complex<F> {
     if sum {
         zero + pairwise(xs, zero)
     } else {
-        xs.iter().fold(Complex::new(F::one(), F::zero()), |acc, &x| acc * x)
+        xs.iter()
+            .fold(Complex::new(F::one(), F::zero()), |acc, &x| acc * x)
     }
 }
 
