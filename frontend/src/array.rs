@@ -20,6 +20,19 @@ pub(crate) struct Node {
     pub(crate) value: OnceLock<NdArray>,
 }
 
+impl Drop for Node {
+    /// Unlinks long chains iteratively: dropping a graph built by a loop of 10⁶ operations must
+    /// not recurse 10⁶ deep.
+    fn drop(&mut self) {
+        let mut stack: Vec<Array> = std::mem::take(self.inputs.get_mut().unwrap_or_else(|p| p.into_inner()));
+        while let Some(a) = stack.pop() {
+            if let Ok(mut node) = Arc::try_unwrap(a.0) {
+                stack.append(node.inputs.get_mut().unwrap_or_else(|p| p.into_inner()));
+            }
+        }
+    }
+}
+
 /// A lazy n-dimensional array: NumPy's `ndarray`, as a node of an expression graph.
 ///
 /// ```
@@ -204,6 +217,13 @@ impl Array {
     pub fn strides(&self) -> Vec<isize> {
         self.eval().strides()
     }
+}
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Array>();
+    check::<NdArray>();
 }
 
 impl std::fmt::Display for Array {

@@ -64,3 +64,18 @@ fn dot_export() {
     let y = (&x + 1.0).sum(None);
     insta::assert_snapshot!(y.ir_dot());
 }
+
+#[test]
+fn deep_chains_build_evaluate_and_drop_without_recursion() {
+    let mut x = nf::array([1.0f64]);
+    for _ in 0..200_000 {
+        x = &x + 1.0;
+    }
+    assert_eq!(x.size(), 1);
+    drop(x);
+    let mut y = nf::array([0.0f64]);
+    for _ in 0..20_000 {
+        y = &y + 1.0;
+    }
+    assert_eq!(y.to_vec::<f64>(), vec![20_000.0]);
+}
