@@ -238,7 +238,7 @@ impl std::fmt::Display for Array {
 impl std::fmt::Debug for Array {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.try_eval() {
-            Ok(v) => std::fmt::Debug::fmt(&v, f),
+            Ok(v) => f.write_str(&numfuse_runtime::format::repr(&v)),
             Err(e) => write!(f, "<error: {e}>"),
         }
     }

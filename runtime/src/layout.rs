@@ -158,9 +158,11 @@ mod tests {
                 .as_slice(),
             &[2, 1, 4]
         );
-        // every other column: merging rows is not a view, adding unit axes is
-        assert!(reshape_strides(&[3, 2], &[4, 2], &[6]).is_none());
-        assert_eq!(reshape_strides(&[3, 2], &[4, 2], &[3, 1, 2]).unwrap()[2], 2);
+        // the first two columns of a (3,4) array: merging rows needs a copy, unit axes do not
+        assert!(reshape_strides(&[3, 2], &[4, 1], &[6]).is_none());
+        assert_eq!(reshape_strides(&[3, 2], &[4, 1], &[3, 1, 2]).unwrap()[2], 1);
+        // every other element of a row: (3,2) with strides (4,2) is one stride-2 run
+        assert_eq!(reshape_strides(&[3, 2], &[4, 2], &[6]).unwrap().as_slice(), &[2]);
     }
 
     #[test]
