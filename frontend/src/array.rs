@@ -24,7 +24,8 @@ impl Drop for Node {
     /// Unlinks long chains iteratively: dropping a graph built by a loop of 10⁶ operations must
     /// not recurse 10⁶ deep.
     fn drop(&mut self) {
-        let mut stack: Vec<Array> = std::mem::take(self.inputs.get_mut().unwrap_or_else(|p| p.into_inner()));
+        let mut stack: Vec<Array> =
+            std::mem::take(self.inputs.get_mut().unwrap_or_else(|p| p.into_inner()));
         while let Some(a) = stack.pop() {
             if let Ok(mut node) = Arc::try_unwrap(a.0) {
                 stack.append(node.inputs.get_mut().unwrap_or_else(|p| p.into_inner()));
@@ -131,7 +132,7 @@ impl Array {
         self.shape()
             .first()
             .copied()
-            .ok_or_else(|| Error::Value("len() of unsized object".into()))
+            .ok_or_else(|| Error::Type("len() of unsized object".into()))
     }
     /// Length of the first axis (`len(a)`).
     #[track_caller]
@@ -170,7 +171,11 @@ impl Array {
         }
         let (graph, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
         let mut out = interp::eval(&graph, &inputs)?;
-        let v = out.pop().expect("one output");
+        let mut v = out.pop().expect("one output");
+        if v.has_broadcast_axes() {
+            // a result is a fresh array, never a stride-0 view (zeros(..), broadcasts)
+            v = v.copy();
+        }
         let _ = self.0.value.set(v);
         if let Ok(mut ins) = self.0.inputs.lock() {
             ins.clear();

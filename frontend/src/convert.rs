@@ -60,7 +60,9 @@ fn collect_seq<T: Nested>(
     if shape.len() == level {
         shape.push(items.len());
     } else if shape[level] != items.len() {
-        return Err(Error::Ragged);
+        return Err(Error::Ragged {
+            shape: Shape::from(&shape[..level]),
+        });
     }
     items
         .iter()

@@ -124,12 +124,14 @@ pub fn empty_like(x: &Array) -> Array {
 /// `np.full_like(x, value)`: x's shape and dtype, the value converted.
 #[track_caller]
 pub fn full_like(x: &Array, value: impl Into<Scalar>) -> Array {
-    filled(
-        x.shape().clone(),
-        value.into(),
-        x.dtype(),
-        Location::caller(),
-    )
+    ok(try_full_like(x, value))
+}
+/// Fallible [`full_like`]: a Rust integer out of range for an integer dtype is an error.
+#[track_caller]
+pub fn try_full_like(x: &Array, value: impl Into<Scalar>) -> Result<Array> {
+    let v = value.into();
+    crate::ufunc::check_weak_int(v, x.dtype())?;
+    Ok(filled(x.shape().clone(), v, x.dtype(), Location::caller()))
 }
 
 /// `np.eye(n, m, k)`: ones on the k-th diagonal of an n×m float64 matrix.
@@ -190,7 +192,7 @@ pub fn try_arange_step(
 fn arange_impl(start: Scalar, stop: Scalar, step: Scalar, origin: Loc) -> Result<Array> {
     let ints = [start, stop, step].iter().all(|s| s.as_i128().is_some());
     if step.as_f64() == 0.0 {
-        return Err(Error::Value("Maximum allowed size exceeded".into()));
+        return Err(Error::ZeroDivision);
     }
     let (a, b, s) = (start.as_f64(), stop.as_f64(), step.as_f64());
     let len = if ints {
@@ -201,7 +203,11 @@ fn arange_impl(start: Scalar, stop: Scalar, step: Scalar, origin: Loc) -> Result
         );
         ((b - a + s - s.signum()) / s).max(0) as usize
     } else {
-        ((b - a) / s).ceil().max(0.0) as usize
+        let n = ((b - a) / s).ceil();
+        if !n.is_finite() || n > 1e15 {
+            return Err(Error::Value("Maximum allowed size exceeded".into()));
+        }
+        n.max(0.0) as usize
     };
     let iota = Array::from_op(
         Op::Iota {

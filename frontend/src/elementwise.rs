@@ -153,11 +153,23 @@ impl Array {
     #[track_caller]
     pub fn try_round(&self, decimals: i32) -> Result<Array> {
         let origin = Location::caller();
-        if !self.dtype().is_inexact() && decimals >= 0 {
+        if self.dtype() == DType::Bool && decimals != 0 {
+            let op = if decimals > 0 { "multiply" } else { "divide" };
+            return Err(numfuse_ir::Error::UFuncType(format!(
+                "Cannot cast ufunc '{op}' output from dtype('float64') to dtype('bool') with casting rule 'same_kind'"
+            )));
+        }
+        if self.dtype().is_integer() && decimals >= 0 {
             return Ok(self.clone());
         }
         if decimals == 0 {
             return unary_at(UnaryOp::Rint, self, origin);
+        }
+        if self.dtype().is_complex() {
+            // NumPy rounds the real and imaginary parts separately
+            let re = self.try_real()?.try_round(decimals)?;
+            let im = self.try_imag()?.try_round(decimals)?;
+            return binary_at(BinaryOp::Complex, re.into(), im.into(), origin);
         }
         let f = 10f64.powi(decimals.abs());
         let (scale, unscale) = if decimals > 0 {
@@ -198,9 +210,7 @@ impl Array {
             if self.dtype().is_complex() {
                 let re = self.try_real()?.try_nan_to_num_with(nan, posinf, neginf)?;
                 let im = self.try_imag()?.try_nan_to_num_with(nan, posinf, neginf)?;
-                let j = Scalar::complex(0.0, 1.0).into();
-                let im = binary_at(BinaryOp::Mul, im.into(), j, origin)?;
-                return binary_at(BinaryOp::Add, re.into(), im.into(), origin);
+                return binary_at(BinaryOp::Complex, re.into(), im.into(), origin);
             }
             return Ok(self.clone());
         }

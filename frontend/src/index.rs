@@ -156,7 +156,7 @@ pub(crate) fn plan(shape: &Shape, args: &[SliceArg]) -> Result<(SmallVec<[SliceA
         .filter(|a| matches!(a, SliceArg::Index(_) | SliceArg::Slice { .. }))
         .count();
     if args.iter().filter(|a| **a == SliceArg::Ellipsis).count() > 1 {
-        return Err(Error::Value(
+        return Err(Error::Index(
             "an index can only have a single ellipsis ('...')".into(),
         ));
     }

@@ -105,9 +105,15 @@ pub fn asfortranarray(a: &NdArray) -> NdArray {
 pub fn array_order(a: impl IntoArray, order: Order) -> NdArray {
     a.into_array().eval().copy_order(order)
 }
-/// `np.result_type` for two dtypes (NumPy 2 promotion).
-pub fn result_type(a: DType, b: DType) -> DType {
-    numfuse_ir::promote(a, b)
+/// `np.result_type(*dtypes)` for array dtypes (NumPy 2 promotion; not a pairwise fold).
+///
+/// ```
+/// use numfuse as nf;
+/// assert_eq!(nf::result_type(&[nf::int8, nf::uint8]), nf::int16);
+/// assert_eq!(nf::result_type(&[nf::int8, nf::uint8, nf::float16]), nf::float16);
+/// ```
+pub fn result_type(dtypes: &[DType]) -> DType {
+    numfuse_ir::dtype::promote_all(dtypes)
 }
 /// `np.can_cast(from, to)` under the "safe" rule.
 pub fn can_cast(from: DType, to: DType) -> bool {

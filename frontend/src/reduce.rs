@@ -55,6 +55,13 @@ impl Axes {
         self
     }
     fn resolve(&self, ndim: usize) -> Result<SmallVec<[usize; 4]>> {
+        if ndim == 0 {
+            // NumPy accepts axis 0 / -1 (and None) on 0-d arrays: nothing to reduce
+            if let Some(a) = &self.axes {
+                normalize_axes(a, 1)?;
+            }
+            return Ok(SmallVec::new());
+        }
         match &self.axes {
             None => Ok((0..ndim).collect()),
             Some(a) => normalize_axes(a, ndim),
@@ -150,6 +157,10 @@ impl Array {
 
     /// Number of elements each reduction group covers.
     fn group_size(&self, args: &Axes) -> Result<usize> {
+        // like NumPy's `_count_reduce_items`: axis 0 of a 0-d array is an error for mean/var/std
+        if let (0, Some(a)) = (self.ndim(), &args.axes) {
+            normalize_axes(a, 0)?;
+        }
         Ok(args
             .resolve(self.ndim())?
             .iter()
@@ -225,21 +236,31 @@ impl Array {
         binary_at(BinaryOp::Sub, hi.into(), lo.into(), origin)
     }
 
-    fn arg_reduce(&self, op: ArgReduceOp, axis: Option<isize>, origin: Loc) -> Result<Array> {
-        let (src, ax) = match axis {
-            None => (
-                Array::from_op(
-                    Op::Reshape(Shape::from([self.size()])),
-                    vec![self.clone()],
-                    origin,
-                )?,
-                0,
-            ),
-            Some(a) => (
+    /// The array and axis a single-axis operation runs on: `None` flattens, and a 0-d array
+    /// accepts axis 0 / -1 (as NumPy does) by viewing it as shape (1,).
+    fn axis_or_flat(&self, axis: Option<isize>, origin: Loc) -> Result<(Array, usize)> {
+        let flat = |a: &Array| {
+            Array::from_op(
+                Op::Reshape(Shape::from([a.size()])),
+                vec![a.clone()],
+                origin,
+            )
+        };
+        match axis {
+            None => Ok((flat(self)?, 0)),
+            Some(a) if self.ndim() == 0 => {
+                numfuse_ir::shape::normalize_axis(a, 1)?;
+                Ok((flat(self)?, 0))
+            }
+            Some(a) => Ok((
                 self.clone(),
                 numfuse_ir::shape::normalize_axis(a, self.ndim())?,
-            ),
-        };
+            )),
+        }
+    }
+
+    fn arg_reduce(&self, op: ArgReduceOp, axis: Option<isize>, origin: Loc) -> Result<Array> {
+        let (src, ax) = self.axis_or_flat(axis, origin)?;
         if src.shape()[ax] == 0 {
             return Err(Error::EmptyReduction { op: op.name() });
         }
@@ -253,20 +274,7 @@ impl Array {
         dtype: Option<DType>,
         origin: Loc,
     ) -> Result<Array> {
-        let (src, ax) = match axis {
-            None => (
-                Array::from_op(
-                    Op::Reshape(Shape::from([self.size()])),
-                    vec![self.clone()],
-                    origin,
-                )?,
-                0,
-            ),
-            Some(a) => (
-                self.clone(),
-                numfuse_ir::shape::normalize_axis(a, self.ndim())?,
-            ),
-        };
+        let (src, ax) = self.axis_or_flat(axis, origin)?;
         let src = cast_to(
             &src,
             dtype.unwrap_or_else(|| sum_dtype(self.dtype())),

@@ -127,7 +127,7 @@ impl Array {
         for &a in axes {
             let a = normalize_axis(a, self.ndim())?;
             if perm.contains(&a) {
-                return Err(Error::RepeatedAxis);
+                return Err(Error::Value("repeated axis in transpose".into()));
             }
             perm.push(a);
         }
@@ -137,10 +137,8 @@ impl Array {
     /// Fallible `swapaxes`.
     #[track_caller]
     pub fn try_swapaxes(&self, a: isize, b: isize) -> Result<Array> {
-        let (a, b) = (
-            normalize_axis(a, self.ndim())?,
-            normalize_axis(b, self.ndim())?,
-        );
+        let a = normalize_axis(a, self.ndim()).map_err(|e| e.for_arg("axis1"))?;
+        let b = normalize_axis(b, self.ndim()).map_err(|e| e.for_arg("axis2"))?;
         let mut perm: SmallVec<[usize; 4]> = (0..self.ndim()).collect();
         perm.swap(a, b);
         self.movement(Op::Permute(perm))
@@ -149,8 +147,8 @@ impl Array {
     /// Fallible `moveaxis`.
     #[track_caller]
     pub fn try_moveaxis(&self, source: isize, destination: isize) -> Result<Array> {
-        let s = normalize_axis(source, self.ndim())?;
-        let d = normalize_axis(destination, self.ndim())?;
+        let s = normalize_axis(source, self.ndim()).map_err(|e| e.for_arg("source"))?;
+        let d = normalize_axis(destination, self.ndim()).map_err(|e| e.for_arg("destination"))?;
         let mut perm: SmallVec<[usize; 4]> = (0..self.ndim()).filter(|&i| i != s).collect();
         perm.insert(d, s);
         self.movement(Op::Permute(perm))

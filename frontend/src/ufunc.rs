@@ -5,7 +5,7 @@
 use crate::array::Array;
 use crate::convert::Operand;
 use crate::creation::const_node;
-use numfuse_ir::ufunc::{resolve_binary, resolve_unary};
+use numfuse_ir::ufunc::{direct_binary_loop, resolve_binary, resolve_unary};
 use numfuse_ir::{
     broadcast_shapes, promote, promote_weak, BinaryOp, DType, Error, Op, Result, Scalar, Shape,
     UnaryOp,
@@ -50,7 +50,7 @@ pub(crate) fn broadcast_all(arrays: &[Array], origin: Loc) -> Result<Vec<Array>>
 }
 
 /// Checks that a weak integer fits an integer array dtype (NumPy raises OverflowError).
-fn check_weak_int(s: Scalar, dtype: DType) -> Result<()> {
+pub(crate) fn check_weak_int(s: Scalar, dtype: DType) -> Result<()> {
     if let (Some(v), Some((lo, hi))) = (s.as_i128(), dtype.integer_range()) {
         if dtype.is_integer() && matches!(s, Scalar::Int(_) | Scalar::UInt(_)) && (v < lo || v > hi)
         {
@@ -61,7 +61,9 @@ fn check_weak_int(s: Scalar, dtype: DType) -> Result<()> {
 }
 
 /// The dtype NumPy promotes the operands to (before loop selection).
-pub(crate) fn promote_operands(ops: &[&Operand]) -> Result<DType> {
+/// `check` = false skips NumPy's out-of-range check for weak integers (comparisons, `clip`
+/// and `where` accept any Python integer).
+pub(crate) fn promote_operands(ops: &[&Operand], check: bool) -> Result<DType> {
     let arrays: Vec<DType> = ops
         .iter()
         .filter_map(|o| match o {
@@ -76,9 +78,9 @@ pub(crate) fn promote_operands(ops: &[&Operand]) -> Result<DType> {
             Operand::Array(_) => None,
         })
         .collect();
-    let mut d = match arrays.split_first() {
-        Some((first, rest)) => rest.iter().fold(*first, |acc, &x| promote(acc, x)),
-        None => {
+    let mut d = match arrays.is_empty() {
+        false => numfuse_ir::dtype::promote_all(&arrays),
+        true => {
             // only scalars: the first is strong (its default dtype), the rest weak
             let first = scalars[0];
             let strong = crate::creation::scalar_array(first, Location::caller()).dtype();
@@ -92,22 +94,41 @@ pub(crate) fn promote_operands(ops: &[&Operand]) -> Result<DType> {
             d = promote_weak(d, s.kind());
         }
     }
-    for s in &scalars {
-        check_weak_int(*s, d)?;
+    if check {
+        for s in &scalars {
+            check_weak_int(*s, d)?;
+        }
     }
     Ok(d)
 }
 
 fn operand_as(o: Operand, dtype: DType, origin: Loc) -> Result<Array> {
     match o {
-        Operand::Array(a) => cast_to(&a, dtype, origin),
+        // an implicit cast belongs to its operand: errors name where the operand was made
+        Operand::Array(a) => cast_to(&a, dtype, a.origin()),
         Operand::Scalar(s) => Ok(const_node(s, dtype, origin)),
     }
 }
 
 /// Builds `op(a, b)` with NumPy's type resolution and broadcasting.
 pub(crate) fn binary_at(op: BinaryOp, a: Operand, b: Operand, origin: Loc) -> Result<Array> {
-    let promoted = promote_operands(&[&a, &b])?;
+    let mut promoted = promote_operands(&[&a, &b], !op.returns_bool())?;
+    if op.returns_bool() {
+        // comparisons with a Python int beyond the dtype compare mathematically
+        for s in [&a, &b].into_iter().filter_map(|o| match o {
+            Operand::Scalar(s) => Some(*s),
+            Operand::Array(_) => None,
+        }) {
+            if check_weak_int(s, promoted).is_err() {
+                let wide = if matches!(s, Scalar::UInt(_)) {
+                    DType::UInt64
+                } else {
+                    DType::Int64
+                };
+                promoted = promote(promoted, wide);
+            }
+        }
+    }
     let (lp, _) = resolve_binary(op, promoted).map_err(|e| match e {
         Error::UnsupportedType { op, .. } => Error::UnsupportedType {
             op,
@@ -118,6 +139,13 @@ pub(crate) fn binary_at(op: BinaryOp, a: Operand, b: Operand, origin: Loc) -> Re
         },
         e => e,
     })?;
+    // two arrays: NumPy takes the first loop both cast to, which may be smaller
+    let lp = match (&a, &b) {
+        (Operand::Array(x), Operand::Array(y)) if op != BinaryOp::Div => {
+            direct_binary_loop(op, x.dtype(), y.dtype()).unwrap_or(lp)
+        }
+        _ => lp,
+    };
     let x = operand_as(a, lp, origin)?;
     let y = operand_as(b, lp, origin)?;
     let xy = broadcast_all(&[x, y], origin)?;
@@ -140,7 +168,7 @@ pub(crate) fn unary_at(op: UnaryOp, a: &Array, origin: Loc) -> Result<Array> {
 
 /// `np.where(cond, x, y)`.
 pub(crate) fn where_at(cond: Operand, x: Operand, y: Operand, origin: Loc) -> Result<Array> {
-    let d = promote_operands(&[&x, &y])?;
+    let d = promote_operands(&[&x, &y], false)?;
     let c = match cond {
         Operand::Array(a) => cast_to(&a, DType::Bool, origin)?,
         Operand::Scalar(s) => const_node(s, DType::Bool, origin),
@@ -153,7 +181,17 @@ pub(crate) fn where_at(cond: Operand, x: Operand, y: Operand, origin: Loc) -> Re
 
 /// `np.clip(a, lo, hi)` = `minimum(maximum(a, lo), hi)` with NumPy's promotion of all three.
 pub(crate) fn clip_at(a: Operand, lo: Operand, hi: Operand, origin: Loc) -> Result<Array> {
-    let d = promote_operands(&[&a, &lo, &hi])?;
+    let d = promote_operands(&[&a, &lo, &hi], false)?;
+    // a Python int bound beyond an integer dtype's range does not clip (NumPy saturates it)
+    let saturate = |o: Operand| match (o, d.integer_range()) {
+        (Operand::Scalar(s), Some((lo, hi))) if d.is_integer() => match s.as_i128() {
+            Some(v) if v < lo => Operand::Scalar(Scalar::Int(lo as i64)),
+            Some(v) if v > hi => Operand::Scalar(Scalar::from(hi as u64)),
+            _ => Operand::Scalar(s),
+        },
+        (o, _) => o,
+    };
+    let (lo, hi) = (saturate(lo), saturate(hi));
     let a = operand_as(a, d, origin)?;
     let lo = operand_as(lo, d, origin)?;
     let hi = operand_as(hi, d, origin)?;

@@ -250,6 +250,21 @@ pub fn promote(a: DType, b: DType) -> DType {
         .expect("complex128 accepts every dtype")
 }
 
+/// `np.result_type` of several array dtypes: the smallest dtype all cast to safely. Pairwise
+/// folding is not the same (promotion is not associative): `(int8, uint8, float16)` gives
+/// float16, not float32.
+///
+/// ```
+/// use numfuse_ir::{dtype::promote_all, DType::*};
+/// assert_eq!(promote_all(&[Int8, UInt8, Float16]), Float16);
+/// ```
+pub fn promote_all(dtypes: &[DType]) -> DType {
+    DType::ALL
+        .into_iter()
+        .find(|&t| dtypes.iter().all(|d| d.can_cast_safely(t)))
+        .expect("complex128 accepts every dtype")
+}
+
 /// Promotion of an array dtype with a *weak* Rust scalar of kind `scalar` (NEP 50).
 ///
 /// The scalar only matters when its kind is higher than the array's: a Rust integer with a bool

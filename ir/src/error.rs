@@ -105,7 +105,27 @@ pub enum Error {
     /// Writing to a read-only array.
     ReadOnly,
     /// Nested input whose rows have different lengths.
-    Ragged,
+    Ragged {
+        /// The regular part of the shape found before the mismatch.
+        shape: Shape,
+    },
+    /// An axis argument out of range, reported with the argument's name (`axis2`, `destination`).
+    NamedAxisOutOfBounds {
+        /// The argument's name.
+        name: &'static str,
+        /// The axis as given.
+        axis: isize,
+        /// The array's rank.
+        ndim: usize,
+    },
+    /// NumPy's `TypeError` with its message (e.g. boolean subtract).
+    Type(String),
+    /// NumPy's `UFuncTypeError` with its message (a ufunc without a loop for a dtype).
+    UFuncType(String),
+    /// NumPy's `IndexError` with its message (e.g. two ellipses).
+    Index(String),
+    /// NumPy's `ZeroDivisionError` (e.g. `arange` with step 0).
+    ZeroDivision,
     /// Any other invalid value, with NumPy's message.
     Value(String),
 }
@@ -126,6 +146,7 @@ impl fmt::Display for Error {
             Error::Broadcast { shapes, origins } => {
                 f.write_str("operands could not be broadcast together with shapes ")?;
                 write_shape_list(f, shapes)?;
+                f.write_str(" ")?;
                 for (i, (s, o)) in shapes.iter().zip(origins).enumerate() {
                     if let Some(loc) = o {
                         write!(f, "\n  operand {i} with shape {s} was created at {loc}")?;
@@ -133,22 +154,35 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::BroadcastTo { from, to } if to.ndim() < from.ndim() => f.write_str(
+                "input operand has more dimensions than allowed by the axis remapping",
+            ),
             Error::BroadcastTo { from, to } => write!(
                 f,
                 "operands could not be broadcast together with remapped shapes [original->remapped]: {from}  and requested shape {to}"
             ),
+            Error::NamedAxisOutOfBounds { name, axis, ndim } => write!(
+                f,
+                "{name}: axis {axis} is out of bounds for array of dimension {ndim}"
+            ),
+            Error::Type(m) | Error::UFuncType(m) | Error::Index(m) => f.write_str(m),
+            Error::ZeroDivision => f.write_str("division by zero"),
             Error::AxisOutOfBounds { axis, ndim } => write!(
                 f,
                 "axis {axis} is out of bounds for array of dimension {ndim}"
             ),
-            Error::RepeatedAxis => f.write_str("repeated axis"),
+            Error::RepeatedAxis => f.write_str("duplicate value in 'axis'"),
             Error::Reshape { size, shape } => {
                 write!(f, "cannot reshape array of size {size} into shape (")?;
                 for (i, d) in shape.iter().enumerate() {
                     if i > 0 {
                         f.write_str(",")?;
                     }
-                    write!(f, "{d}")?;
+                    if *d < 0 {
+                        f.write_str("newaxis")?;
+                    } else {
+                        write!(f, "{d}")?;
+                    }
                 }
                 if shape.len() == 1 {
                     f.write_str(",")?;
@@ -170,19 +204,16 @@ impl fmt::Display for Error {
                 f,
                 "too many indices for array: array is {ndim}-dimensional, but {given} were indexed"
             ),
+            Error::ScalarOutOfRange { value, dtype } if *dtype == DType::Int64 && *value > i64::MAX as i128 => {
+                f.write_str("Python int too large to convert to C long")
+            }
             Error::ScalarOutOfRange { value, dtype } => {
                 write!(f, "Python integer {value} out of bounds for {dtype}")
             }
-            Error::UnsupportedType { op, dtypes } => {
-                write!(f, "ufunc '{op}' not supported for the input types (")?;
-                for (i, d) in dtypes.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{d}")?;
-                }
-                f.write_str(")")
-            }
+            Error::UnsupportedType { op, .. } => write!(
+                f,
+                "ufunc '{op}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''"
+            ),
             Error::InvalidCast { from, to, rule } => write!(
                 f,
                 "Cannot cast array data from dtype('{from}') to dtype('{to}') according to the rule '{rule}'"
@@ -198,9 +229,16 @@ impl fmt::Display for Error {
                 "array has dtype {expected}, which is not the requested element type {requested}"
             ),
             Error::ReadOnly => f.write_str("assignment destination is read-only"),
-            Error::Ragged => f.write_str(
-                "setting an array element with a sequence. The requested array has an inhomogeneous shape",
-            ),
+            Error::Ragged { shape } => {
+                // NumPy prints the detected shape as a Python tuple: `(2,)`, `(2, 2)`
+                let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+                let tuple = if dims.len() == 1 { format!("({},)", dims[0]) } else { format!("({})", dims.join(", ")) };
+                write!(
+                    f,
+                    "setting an array element with a sequence. The requested array has an inhomogeneous shape after {} dimensions. The detected shape was {tuple} + inhomogeneous part.",
+                    shape.ndim()
+                )
+            }
             Error::Value(msg) => f.write_str(msg),
         }
     }
@@ -209,15 +247,33 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 impl Error {
+    /// Names the argument of an axis error (`axis2: axis 2 is out of bounds ...`).
+    pub fn for_arg(self, name: &'static str) -> Error {
+        match self {
+            Error::AxisOutOfBounds { axis, ndim } => {
+                Error::NamedAxisOutOfBounds { name, axis, ndim }
+            }
+            e => e,
+        }
+    }
+}
+
+impl Error {
     /// NumPy's exception class for this error (`"ValueError"`, `"AxisError"`, `"IndexError"`,
     /// `"TypeError"`, `"OverflowError"`, `"UFuncTypeError"`).
     pub fn numpy_class(&self) -> &'static str {
         match self {
-            Error::AxisOutOfBounds { .. } => "AxisError",
-            Error::IndexOutOfBounds { .. } | Error::TooManyIndices { .. } => "IndexError",
+            Error::AxisOutOfBounds { .. } | Error::NamedAxisOutOfBounds { .. } => "AxisError",
+            Error::IndexOutOfBounds { .. } | Error::TooManyIndices { .. } | Error::Index(_) => {
+                "IndexError"
+            }
+            Error::Type(_) => "TypeError",
+            Error::UFuncType(_) => "UFuncTypeError",
             Error::ScalarOutOfRange { .. } => "OverflowError",
-            Error::UnsupportedType { .. } | Error::InvalidCast { .. } => "UFuncTypeError",
-            Error::NotAScalar { .. } | Error::TypeMismatch { .. } => "TypeError",
+            Error::UnsupportedType { .. } => "TypeError",
+            Error::InvalidCast { .. } => "UFuncTypeError",
+            Error::TypeMismatch { .. } => "TypeError",
+            Error::ZeroDivision => "ZeroDivisionError",
             _ => "ValueError",
         }
     }

@@ -70,7 +70,7 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             if inputs[1].1 != d || !binary_loops(*b).contains(d) {
                 return Err(invalid(format!("{b} has no ({d}, {}) loop", inputs[1].1)));
             }
-            let out = if b.returns_bool() { DType::Bool } else { d };
+            let out = b.result_dtype(d);
             if *b == BinaryOp::Sub && d == DType::Bool {
                 return Err(invalid("subtract has no bool loop".into()));
             }

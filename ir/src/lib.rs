@@ -12,8 +12,14 @@
 //! let mut g = Graph::new();
 //! let a = g.input(Shape::from([3, 4]), DType::Float64);
 //! let b = g.input(Shape::from([4]), DType::Float64);
-//! let c = g.add(Op::Binary(BinaryOp::Add), &[a, b]).unwrap();
+//! // elementwise inputs must have equal shapes: broadcasting is an explicit node
+//! let bb = g.add(Op::Broadcast(Shape::from([3, 4])), &[b]).unwrap();
+//! let c = g.add(Op::Binary(BinaryOp::Add), &[a, bb]).unwrap();
 //! assert_eq!(g.node(c).shape, Shape::from([3, 4]));
+//! assert!(g.add(Op::Binary(BinaryOp::Add), &[a, b]).is_err());
+//! g.mark_output(c);
+//! g.verify().unwrap();
+//! assert_eq!(g.to_text().lines().last(), Some("return %3"));
 //! ```
 
 pub mod dtype;

@@ -175,6 +175,9 @@ named_enum!(
         Shl => "left_shift",
         /// `np.right_shift`.
         Shr => "right_shift",
+        /// `real + imag·j` built from two real arrays, keeping signed zeros, infinities and NaNs
+        /// of each part (`complex(re, im)`; used by `round` and `nan_to_num` on complex input).
+        Complex => "complex",
     }
 );
 
@@ -224,6 +227,18 @@ impl BinaryOp {
             self,
             Eq | Ne | Lt | Le | Gt | Ge | LogicalAnd | LogicalOr | LogicalXor
         )
+    }
+}
+
+impl BinaryOp {
+    /// The result dtype for loop dtype `lp`.
+    pub fn result_dtype(self, lp: DType) -> DType {
+        match self {
+            _ if self.returns_bool() => DType::Bool,
+            BinaryOp::Complex if lp == DType::Float64 => DType::Complex128,
+            BinaryOp::Complex => DType::Complex64,
+            _ => lp,
+        }
     }
 }
 

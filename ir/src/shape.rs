@@ -162,7 +162,8 @@ pub fn normalize_axes(axes: &[isize], ndim: usize) -> Result<SmallVec<[usize; 4]
     Ok(out)
 }
 
-/// Resolves a reshape request (at most one `-1`) against `size` elements.
+/// Resolves a reshape request (at most one negative size, the unknown one) against `size`
+/// elements.
 ///
 /// ```
 /// use numfuse_ir::shape::resolve_reshape;
@@ -178,13 +179,13 @@ pub fn resolve_reshape(size: usize, request: &[isize]) -> Result<Shape> {
     let mut known = 1usize;
     for (i, &d) in request.iter().enumerate() {
         match d {
-            -1 if unknown.is_none() => unknown = Some(i),
-            -1 => {
+            // NumPy treats any negative size as the unknown dimension
+            d if d < 0 && unknown.is_none() => unknown = Some(i),
+            d if d < 0 => {
                 return Err(Error::Value(
                     "can only specify one unknown dimension".into(),
                 ))
             }
-            d if d < 0 => return Err(Error::Value("negative dimensions not allowed".to_string())),
             d => known = known.checked_mul(d as usize).ok_or_else(err)?,
         }
     }

@@ -29,6 +29,8 @@ impl LoopSet {
     /// Reals and complex.
     pub const INEXACT: LoopSet =
         LoopSet(Self::FLOAT.0 | bit(DType::Complex64) | bit(DType::Complex128));
+    /// Bool, integers and reals (no complex).
+    pub const REAL_ALL: LoopSet = LoopSet(0x0fff);
     /// Bool and integers.
     pub const BOOL_INT: LoopSet = LoopSet(0x01ff);
     /// Integers only.
@@ -52,7 +54,8 @@ pub fn unary_loops(op: UnaryOp) -> LoopSet {
     use UnaryOp::*;
     match op {
         Neg | Sign | Square | Reciprocal => LoopSet::NUMBER,
-        Abs | LogicalNot | IsNan | IsInf | IsFinite | Floor | Ceil | Trunc => LoopSet::ALL,
+        Abs | LogicalNot | IsNan | IsInf | IsFinite => LoopSet::ALL,
+        Floor | Ceil | Trunc => LoopSet::REAL_ALL,
         Conj => LoopSet::NUMBER,
         Cbrt | Degrees | Radians => LoopSet::FLOAT,
         Invert => LoopSet::BOOL_INT,
@@ -70,7 +73,7 @@ pub fn binary_loops(op: BinaryOp) -> LoopSet {
         Sub | Pow => LoopSet::NUMBER,
         Div => LoopSet::INEXACT,
         FloorDiv | Rem => LoopSet::INT_REAL,
-        Arctan2 | Hypot => LoopSet::FLOAT,
+        Arctan2 | Hypot | Complex => LoopSet::FLOAT,
         BitAnd | BitOr | BitXor => LoopSet::BOOL_INT,
         Shl | Shr => LoopSet::INT,
     }
@@ -87,8 +90,13 @@ pub fn binary_loops(op: BinaryOp) -> LoopSet {
 /// ```
 pub fn resolve_unary(op: UnaryOp, input: DType) -> Result<(DType, DType)> {
     if op == UnaryOp::Neg && input == DType::Bool {
-        return Err(Error::Value(
+        return Err(Error::Type(
             "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead.".into(),
+        ));
+    }
+    if op == UnaryOp::Sign && input == DType::Bool {
+        return Err(Error::UFuncType(
+            "ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None".into(),
         ));
     }
     let unsupported = || Error::UnsupportedType {
@@ -104,6 +112,16 @@ pub fn resolve_unary(op: UnaryOp, input: DType) -> Result<(DType, DType)> {
     Ok((lp, out))
 }
 
+/// The loop for two *array* inputs: the first loop both cast to safely (NumPy's legacy
+/// resolution, which differs from promote-then-resolve for e.g. `arctan2(int8, uint8)` →
+/// float16); `None` when no loop accepts both.
+pub fn direct_binary_loop(op: BinaryOp, a: DType, b: DType) -> Option<DType> {
+    let set = binary_loops(op);
+    DType::ALL
+        .into_iter()
+        .find(|&l| set.contains(l) && a.can_cast_safely(l) && b.can_cast_safely(l))
+}
+
 /// Loop and result dtypes of a binary ufunc on inputs already promoted to `promoted`.
 ///
 /// ```
@@ -114,9 +132,13 @@ pub fn resolve_unary(op: UnaryOp, input: DType) -> Result<(DType, DType)> {
 /// ```
 pub fn resolve_binary(op: BinaryOp, promoted: DType) -> Result<(DType, DType)> {
     if op == BinaryOp::Sub && promoted == DType::Bool {
-        return Err(Error::Value(
+        return Err(Error::Type(
             "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.".into(),
         ));
+    }
+    if op == BinaryOp::Div && !promoted.is_inexact() {
+        // NumPy's true-division resolver sends every integer input to the float64 loop
+        return Ok((DType::Float64, DType::Float64));
     }
     let lp = binary_loops(op)
         .resolve(promoted)
@@ -124,6 +146,5 @@ pub fn resolve_binary(op: BinaryOp, promoted: DType) -> Result<(DType, DType)> {
             op: op.name(),
             dtypes: vec![promoted, promoted],
         })?;
-    let out = if op.returns_bool() { DType::Bool } else { lp };
-    Ok((lp, out))
+    Ok((lp, op.result_dtype(lp)))
 }

@@ -162,7 +162,10 @@ mod tests {
         assert!(reshape_strides(&[3, 2], &[4, 1], &[6]).is_none());
         assert_eq!(reshape_strides(&[3, 2], &[4, 1], &[3, 1, 2]).unwrap()[2], 1);
         // every other element of a row: (3,2) with strides (4,2) is one stride-2 run
-        assert_eq!(reshape_strides(&[3, 2], &[4, 2], &[6]).unwrap().as_slice(), &[2]);
+        assert_eq!(
+            reshape_strides(&[3, 2], &[4, 2], &[6]).unwrap().as_slice(),
+            &[2]
+        );
     }
 
     #[test]

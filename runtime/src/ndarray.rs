@@ -136,6 +136,13 @@ impl NdArray {
     pub fn is_f_contiguous(&self) -> bool {
         layout::is_f_contiguous(&self.shape, &self.strides)
     }
+    /// True when some axis of length > 1 has stride 0 (a broadcast view).
+    pub fn has_broadcast_axes(&self) -> bool {
+        self.shape
+            .iter()
+            .zip(self.strides.iter())
+            .any(|(&d, &s)| d > 1 && s == 0)
+    }
     /// NumPy's `flags['WRITEABLE']`.
     pub fn is_writeable(&self) -> bool {
         self.writeable
@@ -254,8 +261,12 @@ impl NdArray {
         self.copy_order(Order::C)
     }
 
-    /// This array if it is C-contiguous, else a C-contiguous copy (`np.ascontiguousarray`).
+    /// This array if it is C-contiguous, else a C-contiguous copy (`np.ascontiguousarray`);
+    /// like NumPy, a 0-d array comes back with shape (1,).
     pub fn as_c_contiguous(&self) -> NdArray {
+        if self.ndim() == 0 {
+            return self.copy().reshape(&Shape::from([1])).expect("size 1");
+        }
         if self.is_c_contiguous() {
             self.clone()
         } else {
@@ -265,6 +276,9 @@ impl NdArray {
 
     /// This array if it is F-contiguous, else an F-ordered copy (`np.asfortranarray`).
     pub fn as_f_contiguous(&self) -> NdArray {
+        if self.ndim() == 0 {
+            return self.as_c_contiguous();
+        }
         if self.is_f_contiguous() {
             self.clone()
         } else {

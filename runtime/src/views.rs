@@ -81,7 +81,12 @@ impl NdArray {
         for (i, (&d, &s)) in self.shape.iter().zip(self.strides.iter()).enumerate() {
             strides[pad + i] = if d == 1 && shape[pad + i] != 1 { 0 } else { s };
         }
-        Ok(self.view(shape.clone(), strides, self.offset))
+        let mut v = self.view(shape.clone(), strides, self.offset);
+        // like `np.broadcast_to`, a view whose elements repeat is read-only
+        if v.has_broadcast_axes() {
+            v.writeable = false;
+        }
+        Ok(v)
     }
 
     /// Reshape in C order: a view when the strides allow it, otherwise a copy. The flag says

@@ -29,11 +29,73 @@ pub fn cdiv<F: Real>(a: Complex<F>, b: Complex<F>) -> Complex<F> {
     }
 }
 
+// NumPy's CLT/CLE: lexicographic, and a NaN imaginary part makes the real comparison unordered
 fn lt<F: Real>(a: Complex<F>, b: Complex<F>) -> bool {
-    a.re < b.re || (a.re == b.re && a.im < b.im)
+    (a.re < b.re && !a.im.is_nan() && !b.im.is_nan()) || (a.re == b.re && a.im < b.im)
 }
 fn le<F: Real>(a: Complex<F>, b: Complex<F>) -> bool {
-    a.re < b.re || (a.re == b.re && a.im <= b.im)
+    (a.re < b.re && !a.im.is_nan() && !b.im.is_nan()) || (a.re == b.re && a.im <= b.im)
+}
+
+/// NumPy 2's complex sign: `z / |z|`, with infinite parts mapped to ±1 first.
+fn csign<F: Real>(z: Complex<F>) -> Complex<F> {
+    let (ri, ii) = (z.re.is_infinite(), z.im.is_infinite());
+    if ri || ii {
+        if ri && ii {
+            return Complex::new(F::nan(), F::nan());
+        }
+        let unit = |v: F, inf: bool| {
+            if inf {
+                v.signum()
+            } else {
+                F::zero() * v.signum()
+            }
+        };
+        return Complex::new(unit(z.re, ri), unit(z.im, ii));
+    }
+    let n = z.re.hypot(z.im);
+    if n == F::zero() {
+        z
+    } else if n.is_nan() {
+        Complex::new(F::nan(), F::nan())
+    } else {
+        Complex::new(z.re / n, z.im / n)
+    }
+}
+
+/// NumPy's complex power: exact repeated multiplication for small integer exponents.
+fn cpow<F: Real>(x: Complex<F>, y: Complex<F>) -> Complex<F> {
+    let one = Complex::new(F::one(), F::zero());
+    if y.is_zero() {
+        return one;
+    }
+    if x.is_zero() {
+        // NumPy 2: 0**z is 0 for Re(z) > 0, NaN otherwise
+        return if y.re > F::zero() {
+            Complex::new(F::zero(), F::zero())
+        } else {
+            Complex::new(F::nan(), F::nan())
+        };
+    }
+    if y.im == F::zero() && y.re == y.re.round() && y.re.abs() < F::from(100.0).unwrap() {
+        let n = y.re.to_i64().unwrap_or(0);
+        match n {
+            1 => return x,
+            2 => return x * x,
+            3 => return x * (x * x),
+            _ => {}
+        }
+        let (mut acc, mut base, mut e) = (one, x, n.unsigned_abs());
+        while e > 0 {
+            if e & 1 == 1 {
+                acc = acc * base;
+            }
+            base = base * base;
+            e >>= 1;
+        }
+        return if n < 0 { cdiv(one, acc) } else { acc };
+    }
+    x.powc(y)
 }
 fn has_nan<F: Real>(a: Complex<F>) -> bool {
     a.re.is_nan() || a.im.is_nan()
@@ -58,16 +120,7 @@ where
             let f: fn(C<F>) -> C<F> = match op {
                 Neg => |z| -z,
                 Conj => |z| z.conj(),
-                Sign => |z| {
-                    let n = z.re.hypot(z.im);
-                    if n == F::zero() {
-                        z
-                    } else if n.is_nan() {
-                        Complex::new(F::nan(), F::nan())
-                    } else {
-                        Complex::new(z.re / n, z.im / n)
-                    }
-                },
+                Sign => csign,
                 Sqrt => |z| z.sqrt(),
                 Square => |z| z * z,
                 Reciprocal => |z| cdiv(Complex::new(F::one(), F::zero()), z),
@@ -104,7 +157,7 @@ where
     Complex<F>: Element,
 {
     use BinaryOp::*;
-    type C<F> = Complex<F>;
+    type C<F> = num_complex::Complex<F>;
     Ok(match op {
         Eq => map2::<C<F>, bool>(a, b, |x, y| x == y),
         Ne => map2::<C<F>, bool>(a, b, |x, y| x != y),
@@ -121,19 +174,7 @@ where
                 Sub => |x, y| x - y,
                 Mul => |x, y| x * y,
                 Div => cdiv,
-                Pow => |x, y| {
-                    if y.is_zero() {
-                        Complex::new(F::one(), F::zero())
-                    } else if x.is_zero() {
-                        if y.re > F::zero() && y.im == F::zero() {
-                            x
-                        } else {
-                            Complex::new(F::nan(), F::nan())
-                        }
-                    } else {
-                        x.powc(y)
-                    }
-                },
+                Pow => cpow,
                 Maximum => |x, y| if le(y, x) || has_nan(x) { x } else { y },
                 Minimum => |x, y| if le(x, y) || has_nan(x) { x } else { y },
                 Fmax => |x, y| if le(y, x) || has_nan(y) { x } else { y },

@@ -40,6 +40,49 @@ impl Real for f64 {
     }
 }
 
+/// `asinh` without overflow for huge |x| or cancellation near 0 (glibc's formulation), in f64.
+pub fn asinh64(x: f64) -> f64 {
+    let a = x.abs();
+    let r = if a > 2f64.powi(28) {
+        a.ln() + std::f64::consts::LN_2
+    } else if a > 2.0 {
+        (2.0 * a + 1.0 / ((a * a + 1.0).sqrt() + a)).ln()
+    } else {
+        let t = a * a;
+        (a + t / (1.0 + (1.0 + t).sqrt())).ln_1p()
+    };
+    r.copysign(x)
+}
+
+/// `acosh` without overflow for huge x (glibc's formulation), in f64.
+pub fn acosh64(x: f64) -> f64 {
+    if x < 1.0 {
+        f64::NAN
+    } else if x > 2f64.powi(28) {
+        x.ln() + std::f64::consts::LN_2
+    } else if x > 2.0 {
+        (2.0 * x - 1.0 / (x + (x * x - 1.0).sqrt())).ln()
+    } else {
+        let t = x - 1.0;
+        (t + (2.0 * t + t * t).sqrt()).ln_1p()
+    }
+}
+
+/// `atanh` via `log1p` (glibc's formulation), in f64.
+pub fn atanh64(x: f64) -> f64 {
+    let a = x.abs();
+    let r = if a < 0.5 {
+        0.5 * (2.0 * a + 2.0 * a * a / (1.0 - a)).ln_1p()
+    } else {
+        0.5 * (2.0 * a / (1.0 - a)).ln_1p()
+    };
+    r.copysign(x)
+}
+
+fn via64<F: Real>(x: F, f: fn(f64) -> f64) -> F {
+    F::from(f(x.to_f64().unwrap_or(f64::NAN))).unwrap_or_else(F::nan)
+}
+
 fn sign<F: Real>(x: F) -> F {
     if x > F::zero() {
         F::one()
@@ -121,9 +164,9 @@ pub fn unary<F: Real>(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
                 Sinh => |x| x.sinh(),
                 Cosh => |x| x.cosh(),
                 Tanh => |x| x.tanh(),
-                Arcsinh => |x| x.asinh(),
-                Arccosh => |x| x.acosh(),
-                Arctanh => |x| x.atanh(),
+                Arcsinh => |x| via64(x, asinh64),
+                Arccosh => |x| via64(x, acosh64),
+                Arctanh => |x| via64(x, atanh64),
                 Degrees => |x| x * F::rad2deg(),
                 Radians => |x| x * F::deg2rad(),
                 Floor => |x| x.floor(),
@@ -140,7 +183,10 @@ pub fn unary<F: Real>(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
 }
 
 /// Binary ufunc on two real float arrays of loop dtype `F`.
-pub fn binary<F: Real>(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray> {
+pub fn binary<F: Real>(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray>
+where
+    num_complex::Complex<F>: Element,
+{
     use BinaryOp::*;
     let truthy = |x: F| x != F::zero();
     Ok(match op {
@@ -153,6 +199,7 @@ pub fn binary<F: Real>(op: BinaryOp, a: &NdArray, b: &NdArray) -> Result<NdArray
         LogicalAnd => map2::<F, bool>(a, b, |x, y| truthy(x) && truthy(y)),
         LogicalOr => map2::<F, bool>(a, b, |x, y| truthy(x) || truthy(y)),
         LogicalXor => map2::<F, bool>(a, b, |x, y| truthy(x) != truthy(y)),
+        Complex => map2::<F, num_complex::Complex<F>>(a, b, num_complex::Complex::new),
         _ => {
             let f: fn(F, F) -> F = match op {
                 Add => |x, y| x + y,

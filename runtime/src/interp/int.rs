@@ -126,12 +126,11 @@ pub fn unary<T: Int>(op: UnaryOp, a: &NdArray) -> Result<NdArray> {
                 Abs => T::wabs,
                 Sign => sign,
                 Square => |x| x.wmul(x),
-                Reciprocal => |x| {
-                    if x == T::ZERO {
-                        T::ZERO
-                    } else {
-                        T::ONE.floor_div(x)
-                    }
+                // C's truncating 1/x: only ±1 give a nonzero result
+                Reciprocal => |x| match x.wide() {
+                    1 => T::ONE,
+                    -1 => T::ZERO.wsub(T::ONE),
+                    _ => T::ZERO,
                 },
                 Invert => T::bnot,
                 Floor | Ceil | Trunc | Conj | Real => |x| x,

@@ -116,7 +116,15 @@ fn reduce_op(op: numfuse_ir::ReduceOp, a: &NdArray, axes: &[usize]) -> Result<Nd
                 r
             })
         }
-        DType::Bool => reduce::reduce::<bool>(op, a, axes, None),
+        // add/multiply on bool are logical or/and (NumPy's `??->?` loops)
+        DType::Bool => {
+            let op = match op {
+                R::Sum => R::Any,
+                R::Prod => R::All,
+                op => op,
+            };
+            reduce::reduce::<bool>(op, a, axes, None)
+        }
         DType::Float32 => reduce::reduce::<f32>(op, a, axes, Some(reduce::sum_prod_float::<f32>)),
         DType::Float64 => reduce::reduce::<f64>(op, a, axes, Some(reduce::sum_prod_float::<f64>)),
         DType::Complex64 => reduce::reduce(op, a, axes, Some(reduce::sum_prod_complex::<f32>)),
