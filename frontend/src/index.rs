@@ -101,10 +101,16 @@ macro_rules! __s_impl {
     (@acc [$($acc:expr,)*] ...) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::Ellipsis,]) };
     (@acc [$($acc:expr,)*] newaxis , $($rest:tt)*) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::NewAxis,] $($rest)*) };
     (@acc [$($acc:expr,)*] newaxis) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::NewAxis,]) };
-    (@acc [$($acc:expr,)*] $e:expr ; $step:expr , $($rest:tt)*) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::from($e).stepped($step as isize),] $($rest)*) };
-    (@acc [$($acc:expr,)*] $e:expr ; $step:expr) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::from($e).stepped($step as isize),]) };
-    (@acc [$($acc:expr,)*] $e:expr , $($rest:tt)*) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::from($e),] $($rest)*) };
-    (@acc [$($acc:expr,)*] $e:expr) => { $crate::__s_impl!(@acc [$($acc,)* $crate::SliceArg::from($e),]) };
+    (@acc [$($acc:expr,)*] $e:expr ; $step:expr , $($rest:tt)*) => { $crate::__s_impl!(@acc [$($acc,)* $crate::__s_impl!(@step $e, $step),] $($rest)*) };
+    (@acc [$($acc:expr,)*] $e:expr ; $step:expr) => { $crate::__s_impl!(@acc [$($acc,)* $crate::__s_impl!(@step $e, $step),]) };
+    // `5..1;-1` is NumPy's `5:1:-1` and `4..1` an empty slice: "reversed" ranges are meant
+    (@step $e:expr, $step:expr) => {{
+        #[allow(clippy::reversed_empty_ranges)]
+        let range = $e;
+        $crate::SliceArg::from(range).stepped($step as isize)
+    }};
+    (@acc [$($acc:expr,)*] $e:expr , $($rest:tt)*) => { $crate::__s_impl!(@acc [$($acc,)* $crate::__s_impl!(@step $e, 1),] $($rest)*) };
+    (@acc [$($acc:expr,)*] $e:expr) => { $crate::__s_impl!(@acc [$($acc,)* $crate::__s_impl!(@step $e, 1),]) };
 }
 
 /// Python's slice normalisation for an axis of length `n`.

@@ -88,7 +88,6 @@ fn area4_ex5_practice_slices_and_diagonal() {
 
 #[test]
 // `s![5..1;-1]` is NumPy's `a[5:1:-1]`; the lint assumes Rust iteration order
-#[allow(clippy::reversed_empty_ranges)]
 fn area4_slice_forms_used_by_the_seeds() {
     in_all_modes(|| {
         let images = nf::zeros([32, 28, 28]);
