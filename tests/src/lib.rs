@@ -10,10 +10,12 @@
 //! * [`runner`] runs a case in each [`numfuse::Mode`] and judges it;
 //! * [`report`] runs a whole file and renders the failure report.
 //!
-//! `tests/tests/fixtures.rs` has one test per fixture file, calling [`report::check_file`].
+//! `tests/tests/fixtures.rs` has one test per fixture file, calling [`report::check_file`];
+//! [`support`] holds the helpers of the hand-written tests.
 
 pub mod compare;
 pub mod dispatch;
 pub mod fixture;
 pub mod report;
 pub mod runner;
+pub mod support;

@@ -3,14 +3,7 @@
 
 use numfuse as nf;
 use numfuse::s;
-
-/// Runs `check` once under each evaluation mode.
-fn in_all_modes(check: impl Fn()) {
-    for mode in [nf::Mode::Lazy, nf::Mode::Eager, nf::Mode::Interpret] {
-        println!("mode: {mode:?}");
-        nf::with_mode(mode, &check);
-    }
-}
+use numfuse_tests::support::in_all_modes;
 
 /// The shape of `zeros(a) + zeros(b)`, or the error.
 fn add_shape(a: &[usize], b: &[usize]) -> nf::Result<Vec<usize>> {

@@ -2,23 +2,7 @@
 //! transcendental and elementwise math (area 8), in all three evaluation modes.
 
 use numfuse as nf;
-
-/// Runs `check` once under each evaluation mode.
-fn in_all_modes(check: impl Fn()) {
-    for mode in [nf::Mode::Lazy, nf::Mode::Eager, nf::Mode::Interpret] {
-        println!("mode: {mode:?}");
-        nf::with_mode(mode, &check);
-    }
-}
-
-/// Asserts elementwise closeness (relative to max(|want|, 1)).
-fn assert_close(got: &[f64], want: &[f64], tol: f64) {
-    assert_eq!(got.len(), want.len(), "length: got {got:?}, want {want:?}");
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let ok = (g - w).abs() <= tol * w.abs().max(1.0);
-        assert!(ok, "element {i}: got {g}, want {w} (all: {got:?})");
-    }
-}
+use numfuse_tests::support::{assert_close, in_all_modes};
 
 // ---------------------------------------------------------------- Area 7: operators
 
