@@ -1,5 +1,19 @@
 //! numfuse-codegen: kernel IR → Cranelift → machine code.
 //!
-//! Empty on purpose until the "Fused JIT" issue: the foundation evaluates every graph with the
-//! reference interpreter in `numfuse-runtime`. The crate exists so that the dependency direction
-//! (ir → codegen → runtime) is fixed from the start.
+//! * [`support`] — what the JIT compiles (the scheduler's capability predicate);
+//! * [`emit`] / [`vemit`] — scalar and 128-bit vector instruction selection with NumPy's
+//!   semantics;
+//! * [`lower`] — the loop nest (vector main loop + scalar tail, reductions with accumulators);
+//! * [`jit`] — the Cranelift module and the structural kernel cache (hit/miss counters);
+//! * [`abi`] — the one kernel calling convention (the crate's only `unsafe`, with `vmath`).
+
+pub mod abi;
+pub mod emit;
+pub mod jit;
+pub mod lower;
+pub mod support;
+pub mod vemit;
+pub mod vmath;
+
+pub use abi::{CallArgs, KernelFn};
+pub use jit::{cache_stats, get_or_compile, Compiled};

@@ -77,7 +77,7 @@ impl Array {
             value: OnceLock::new(),
         }));
         if current_mode() == Mode::Eager {
-            a.try_eval()?;
+            a.realize()?;
         }
         Ok(a)
     }
@@ -166,21 +166,31 @@ impl Array {
 
     /// Evaluates the array (running the graph that produces it) and returns its value.
     pub fn try_eval(&self) -> Result<NdArray> {
-        if let Some(v) = self.0.value.get() {
-            return Ok(v.snapshot());
-        }
-        let (graph, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
-        let mut out = interp::eval(&graph, &inputs)?;
-        let mut v = out.pop().expect("one output");
+        let v = self.realize()?;
         if v.has_broadcast_axes() {
             // a result is a fresh array, never a stride-0 view (zeros(..), broadcasts)
-            v = v.copy();
+            return Ok(v.copy());
         }
+        Ok(v.snapshot())
+    }
+
+    /// Computes (once) and caches the value, with the engine of the current mode. A realized
+    /// node forgets its inputs and is a leaf of later graphs.
+    pub(crate) fn realize(&self) -> Result<NdArray> {
+        if let Some(v) = self.0.value.get() {
+            return Ok(v.clone());
+        }
+        let (graph, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
+        let mut out = match current_mode() {
+            Mode::Interpret => interp::eval(&graph, &inputs)?,
+            Mode::Lazy | Mode::Eager => crate::explain::eval_traced(&graph, &inputs)?,
+        };
+        let v = out.pop().expect("one output");
         let _ = self.0.value.set(v);
         if let Ok(mut ins) = self.0.inputs.lock() {
             ins.clear();
         }
-        Ok(self.0.value.get().expect("just set").snapshot())
+        Ok(self.0.value.get().expect("just set").clone())
     }
 
     /// Evaluates the array (panics with the error message on failure, e.g. a negative integer

@@ -25,6 +25,7 @@ mod array;
 mod convert;
 mod creation;
 mod elementwise;
+mod explain;
 mod index;
 mod lower;
 mod mode;
@@ -47,6 +48,7 @@ pub use shape_ops::ReshapeDims;
 
 pub use num_complex::{Complex32, Complex64};
 pub use numfuse_ir::{DType, Error, Result, Shape};
+pub use numfuse_runtime::exec::{jit_threshold, set_jit_threshold};
 pub use numfuse_runtime::{NdArray, Order, Value};
 
 /// The dtypes under NumPy's names (`nf::float32`, `nf::int64`, ...).

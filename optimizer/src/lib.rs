@@ -1,6 +1,11 @@
-//! numfuse-optimizer: the passes between graph building and evaluation.
+//! numfuse-optimizer: the passes between graph building and code generation.
 //!
-//! Empty on purpose in the foundation: graphs are evaluated as built (the graph arena already
-//! performs common-subexpression elimination by hash-consing). The egg rewrite families,
-//! contraction ordering, the fusion scheduler and the memory plan arrive with the "E-graph
-//! optimizer" and "Fused JIT" issues; see ARCHITECTURE.md for where each will live.
+//! * [`schedule`] cuts a graph into fused kernels (loop nests in the kernel IR of
+//!   `numfuse_ir::kernel`) and library steps, and records why each buffer is materialized.
+//!
+//! The egg rewrite families, contraction ordering and the memory plan arrive with the
+//! "E-graph optimizer" issue; the graph arena already performs CSE by hash-consing.
+
+pub mod schedule;
+
+pub use schedule::{schedule, Access, KernelStep, Realize, Schedule, Step};

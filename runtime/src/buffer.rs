@@ -107,6 +107,17 @@ impl Bytes {
         unsafe { std::slice::from_raw_parts_mut(self.chunks.as_mut_ptr().cast::<T>(), self.len) }
     }
 
+    /// A pointer to the first byte, for compiled kernels (reading through it is only sound
+    /// while this buffer is alive and not written).
+    pub fn as_ptr(&self) -> *const u8 {
+        self.chunks.as_ptr().cast()
+    }
+
+    /// A writable pointer to the first byte, for compiled kernels writing a fresh buffer.
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.chunks.as_mut_ptr().cast()
+    }
+
     /// The address of the first element (for `shares_memory` and diagnostics).
     pub fn addr(&self) -> usize {
         self.chunks.as_ptr() as usize

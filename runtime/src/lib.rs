@@ -4,6 +4,8 @@
 //! * [`Value`]: one element of any dtype, with NumPy's casting rules;
 //! * [`interp`]: the reference interpreter, which evaluates any [`numfuse_ir::Graph`] op by op
 //!   with plain strided loops — slow, obviously correct, and the oracle for every other engine;
+//! * [`exec`]: the executor of compiled schedules (fused kernels from the JIT, library
+//!   steps), with the interpretation threshold and per-kernel reports;
 //! * [`format`]: NumPy-style printing.
 
 pub use half;
@@ -12,6 +14,7 @@ pub use numfuse_ir;
 
 pub mod buffer;
 pub mod cast;
+pub mod exec;
 pub mod format;
 pub mod interp;
 pub mod layout;

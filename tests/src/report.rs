@@ -311,6 +311,8 @@ impl FileReport {
 
 /// Runs a fixture file, prints the report, and fails with it if any case failed.
 pub fn check_file(name: &str) {
+    // compile every graph, however small, so that Lazy and Eager exercise the JIT
+    numfuse::set_jit_threshold(0);
     let report = FileReport::run(name);
     let text = report.render();
     println!("{text}");

@@ -1,0 +1,438 @@
+//! Kernel IR → Cranelift IR: the loop nest.
+//!
+//! The generated function is `extern "C" fn(shape: *const i64, ptrs: *const *mut u8,
+//! strides: *const i64)` (see [`crate::abi`]). It walks the nest with one pointer per operand
+//! per level (`pointer += stride` after each iteration, strides in bytes). The innermost loop
+//! of an eligible kernel ([`crate::vemit::lanes_for`]) has a vector main loop (two vectors per
+//! iteration for reductions, each with its own accumulators) and a scalar tail; everything
+//! else runs the scalar body. Reductions initialise accumulators at the first reduced
+//! level, fold over the reduced dimensions, then run the epilogue and store.
+
+use crate::emit::{self, clif_type, constant, fconst, truthy};
+use crate::vemit::{self, Lanes};
+use cranelift::prelude::*;
+use numfuse_ir::kernel::{InnerStride, KInst, Kernel};
+use numfuse_ir::{DType, ReduceOp};
+
+fn flags() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
+}
+
+/// Emits the body of `k` into `func` (whose signature is the kernel ABI).
+pub fn build(
+    k: &Kernel,
+    func: &mut codegen::ir::Function,
+    fctx: &mut FunctionBuilderContext,
+    target: isa::TargetFrontendConfig,
+) {
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    let params = b.block_params(entry).to_vec();
+    let (shape_p, ptrs_p, strides_p) = (params[0], params[1], params[2]);
+    let shape: Vec<Value> = (0..k.rank)
+        .map(|d| b.ins().load(types::I64, flags(), shape_p, (8 * d) as i32))
+        .collect();
+    let base: Vec<Value> = (0..k.operands.len())
+        .map(|o| b.ins().load(types::I64, flags(), ptrs_p, (8 * o) as i32))
+        .collect();
+    let strides: Vec<Vec<Value>> = (0..k.operands.len())
+        .map(|o| {
+            (0..k.rank)
+                .map(|d| {
+                    b.ins().load(
+                        types::I64,
+                        flags(),
+                        strides_p,
+                        (8 * (o * k.rank + d)) as i32,
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let lanes = vemit::lanes_for(k);
+    let mut l = Lower {
+        k,
+        b,
+        shape,
+        strides,
+        lanes,
+        accs: Vec::new(),
+    };
+    l.level(0, base);
+    l.b.ins().return_(&[]);
+    l.b.seal_all_blocks();
+    l.b.finalize(target);
+}
+
+struct Lower<'a, 'f> {
+    k: &'a Kernel,
+    b: FunctionBuilder<'f>,
+    shape: Vec<Value>,
+    strides: Vec<Vec<Value>>,
+    lanes: Option<Lanes>,
+    accs: Vec<Variable>,
+}
+
+#[derive(Clone, Copy)]
+enum Next {
+    Level,
+    Reduced,
+}
+
+impl Lower<'_, '_> {
+    fn kept(&self) -> usize {
+        self.k.rank - self.k.reduced
+    }
+
+    fn level(&mut self, d: usize, ptrs: Vec<Value>) {
+        if !self.k.accs.is_empty() && d == self.kept() {
+            return self.reduction(ptrs);
+        }
+        if d == self.k.rank {
+            let vals = self.scalar_phase(false, &ptrs);
+            self.store_all(&vals, &ptrs);
+            return;
+        }
+        if d + 1 == self.k.rank && self.lanes.is_some() && self.k.accs.is_empty() {
+            return self.vector_elementwise(ptrs);
+        }
+        self.loop_over(d, ptrs, Next::Level);
+    }
+
+    /// A counted loop over dimension `d`, advancing every operand pointer by its stride.
+    fn loop_over(&mut self, d: usize, ptrs: Vec<Value>, next: Next) {
+        let b = &mut self.b;
+        let i = b.declare_var(types::I64);
+        let zero = b.ins().iconst(types::I64, 0);
+        b.def_var(i, zero);
+        let vars: Vec<Variable> = ptrs
+            .iter()
+            .map(|&p| {
+                let v = b.declare_var(types::I64);
+                b.def_var(v, p);
+                v
+            })
+            .collect();
+        let (head, body, exit) = (b.create_block(), b.create_block(), b.create_block());
+        b.ins().jump(head, &[]);
+        b.switch_to_block(head);
+        let iv = b.use_var(i);
+        let more = b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
+        b.ins().brif(more, body, &[], exit, &[]);
+        b.switch_to_block(body);
+        let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
+        match next {
+            Next::Level => self.level(d + 1, cur.clone()),
+            Next::Reduced => self.reduced_level(d + 1, cur.clone()),
+        }
+        for (o, &v) in vars.iter().enumerate() {
+            let p = self.b.use_var(v);
+            let np = self.b.ins().iadd(p, self.strides[o][d]);
+            self.b.def_var(v, np);
+        }
+        let iv = self.b.use_var(i);
+        let ni = self.b.ins().iadd_imm_s(iv, 1);
+        self.b.def_var(i, ni);
+        self.b.ins().jump(head, &[]);
+        self.b.switch_to_block(exit);
+    }
+
+    /// The values of a phase at one point (scalars).
+    fn scalar_phase(&mut self, post: bool, ptrs: &[Value]) -> Vec<Value> {
+        let insts = if post { &self.k.post } else { &self.k.pre };
+        let mut vals: Vec<Value> = Vec::with_capacity(insts.len());
+        for inst in insts {
+            let b = &mut self.b;
+            let v = match inst {
+                KInst::Load(o) => {
+                    let ty = clif_type(self.k.operands[*o as usize].dtype);
+                    b.ins().load(ty, flags(), ptrs[*o as usize], 0)
+                }
+                KInst::Const(s, d) => constant(b, *s, *d),
+                KInst::Unary(op, d, a) => emit::unary(b, *op, *d, vals[*a as usize]),
+                KInst::Binary(op, d, x, y) => {
+                    emit::binary(b, *op, *d, vals[*x as usize], vals[*y as usize])
+                }
+                KInst::Select(c, x, y) => {
+                    b.ins()
+                        .select(vals[*c as usize], vals[*x as usize], vals[*y as usize])
+                }
+                KInst::Cast(from, to, a) => emit::cast(b, *from, *to, vals[*a as usize]),
+                KInst::Acc(n) => b.use_var(self.accs[*n as usize]),
+            };
+            vals.push(v);
+        }
+        vals
+    }
+
+    /// The values of the `pre` phase for `lanes` consecutive points.
+    fn vector_phase(&mut self, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
+        let mut vals: Vec<Value> = Vec::with_capacity(self.k.pre.len());
+        for inst in &self.k.pre {
+            let b = &mut self.b;
+            let v = match inst {
+                KInst::Load(o) => {
+                    let op = &self.k.operands[*o as usize];
+                    if op.inner == InnerStride::Broadcast {
+                        let s = b
+                            .ins()
+                            .load(clif_type(op.dtype), flags(), ptrs[*o as usize], 0);
+                        b.ins().splat(l.vt, s)
+                    } else {
+                        b.ins().load(l.vt, flags(), ptrs[*o as usize], 0)
+                    }
+                }
+                KInst::Const(s, d) => vemit::vconst(b, l, *s, *d),
+                KInst::Unary(op, d, a) => vemit::vunary(b, l, *op, *d, vals[*a as usize]),
+                KInst::Binary(op, d, x, y) => {
+                    vemit::vbinary(b, l, *op, *d, vals[*x as usize], vals[*y as usize])
+                }
+                KInst::Select(c, x, y) => vemit::vselect(
+                    b,
+                    l,
+                    vals[*c as usize],
+                    vals[*x as usize],
+                    vals[*y as usize],
+                ),
+                KInst::Cast(..) | KInst::Acc(_) => {
+                    unreachable!("not vectorizable (checked by lanes_for)")
+                }
+            };
+            vals.push(v);
+        }
+        vals
+    }
+
+    fn store_all(&mut self, vals: &[Value], ptrs: &[Value]) {
+        for st in &self.k.stores {
+            self.b.ins().store(
+                flags(),
+                vals[st.value as usize],
+                ptrs[st.operand as usize],
+                0,
+            );
+        }
+    }
+
+    /// Pointers advanced by `count` elements along the innermost dimension (contiguous
+    /// operands only; broadcast ones stay).
+    fn advance(&mut self, ptrs: &[Value], count: i64) -> Vec<Value> {
+        ptrs.iter()
+            .zip(&self.k.operands)
+            .map(|(&p, op)| match op.inner {
+                InnerStride::Contiguous => self
+                    .b
+                    .ins()
+                    .iadd_imm_s(p, count * op.dtype.itemsize() as i64),
+                _ => p,
+            })
+            .collect()
+    }
+
+    /// Innermost elementwise loop: vector main loop, then scalar tail.
+    fn vector_elementwise(&mut self, ptrs: Vec<Value>) {
+        let l = self.lanes.expect("checked");
+        let d = self.k.rank - 1;
+        self.vector_loop(d, ptrs, l.n, |this, cur| {
+            let vals = this.vector_phase(&l, cur);
+            this.store_all(&vals, cur);
+        });
+    }
+
+    /// Vector main loop of `step` elements per iteration over dimension `d`, then the scalar
+    /// tail (`Next::Level` or `Next::Reduced` body per element).
+    fn vector_loop(
+        &mut self,
+        d: usize,
+        ptrs: Vec<Value>,
+        step: i64,
+        mut vbody: impl FnMut(&mut Self, &[Value]),
+    ) {
+        let i = self.b.declare_var(types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(i, zero);
+        let vars: Vec<Variable> = ptrs
+            .iter()
+            .map(|&p| {
+                let v = self.b.declare_var(types::I64);
+                self.b.def_var(v, p);
+                v
+            })
+            .collect();
+        let (vhead, vbody_b, thead, tbody, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(vhead, &[]);
+        self.b.switch_to_block(vhead);
+        let iv = self.b.use_var(i);
+        let end = self.b.ins().iadd_imm_s(iv, step);
+        let fits = self
+            .b
+            .ins()
+            .icmp(IntCC::SignedLessThanOrEqual, end, self.shape[d]);
+        self.b.ins().brif(fits, vbody_b, &[], thead, &[]);
+        self.b.switch_to_block(vbody_b);
+        let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
+        vbody(self, &cur);
+        let next = self.advance(&cur, step);
+        for (&v, p) in vars.iter().zip(next) {
+            self.b.def_var(v, p);
+        }
+        let iv = self.b.use_var(i);
+        let ni = self.b.ins().iadd_imm_s(iv, step);
+        self.b.def_var(i, ni);
+        self.b.ins().jump(vhead, &[]);
+        // scalar tail
+        self.b.switch_to_block(thead);
+        let iv = self.b.use_var(i);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
+        self.b.ins().brif(more, tbody, &[], exit, &[]);
+        self.b.switch_to_block(tbody);
+        let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
+        if !self.k.accs.is_empty() {
+            self.reduced_level(d + 1, cur);
+        } else {
+            self.level(d + 1, cur);
+        }
+        for (o, &v) in vars.iter().enumerate() {
+            let p = self.b.use_var(v);
+            let np = self.b.ins().iadd(p, self.strides[o][d]);
+            self.b.def_var(v, np);
+        }
+        let iv = self.b.use_var(i);
+        let ni = self.b.ins().iadd_imm_s(iv, 1);
+        self.b.def_var(i, ni);
+        self.b.ins().jump(thead, &[]);
+        self.b.switch_to_block(exit);
+    }
+
+    fn acc_identity(&mut self, op: ReduceOp, d: DType) -> Value {
+        let ty = clif_type(d);
+        if d.is_float() {
+            return fconst(&mut self.b, ty, vemit::identity(op));
+        }
+        let (lo, hi) = d.integer_range().unwrap_or((0, 1));
+        let v: i128 = match op {
+            ReduceOp::Sum | ReduceOp::Any => 0,
+            ReduceOp::Prod | ReduceOp::All => 1,
+            ReduceOp::Max => lo,
+            ReduceOp::Min => hi,
+        };
+        emit::iconst(&mut self.b, ty, v as i64)
+    }
+
+    fn reduction(&mut self, ptrs: Vec<Value>) {
+        let accs: Vec<Variable> = self
+            .k
+            .accs
+            .iter()
+            .map(|a| {
+                let v = self.b.declare_var(clif_type(a.dtype));
+                let init = self.acc_identity(a.op, a.dtype);
+                self.b.def_var(v, init);
+                v
+            })
+            .collect();
+        self.accs = accs;
+        self.reduced_level(self.kept(), ptrs.clone());
+        let vals = self.scalar_phase(true, &ptrs);
+        self.store_all(&vals, &ptrs);
+    }
+
+    fn reduced_level(&mut self, d: usize, ptrs: Vec<Value>) {
+        if d == self.k.rank {
+            let vals = self.scalar_phase(false, &ptrs);
+            for (n, a) in self.k.accs.clone().iter().enumerate() {
+                let x = vals[a.value as usize];
+                let xd = self.k.value_dtype(false, a.value);
+                let acc = self.b.use_var(self.accs[n]);
+                let folded = self.fold_scalar(a.op, a.dtype, xd, acc, x);
+                self.b.def_var(self.accs[n], folded);
+            }
+            return;
+        }
+        if d + 1 == self.k.rank && self.lanes.is_some() {
+            return self.vector_reduce_inner(d, ptrs);
+        }
+        self.loop_over(d, ptrs, Next::Reduced);
+    }
+
+    fn fold_scalar(
+        &mut self,
+        op: ReduceOp,
+        acc_d: DType,
+        x_d: DType,
+        acc: Value,
+        x: Value,
+    ) -> Value {
+        let b = &mut self.b;
+        if matches!(op, ReduceOp::Any | ReduceOp::All) || acc_d.is_bool() {
+            let t = if x_d.is_bool() { x } else { truthy(b, x_d, x) };
+            return match op {
+                ReduceOp::Any | ReduceOp::Sum | ReduceOp::Max => b.ins().bor(acc, t),
+                _ => b.ins().band(acc, t),
+            };
+        }
+        if acc_d.is_float() {
+            return vemit::fold(b, None, op, acc, x);
+        }
+        let signed = acc_d.is_signed_integer();
+        match op {
+            ReduceOp::Sum => b.ins().iadd(acc, x),
+            ReduceOp::Prod => b.ins().imul(acc, x),
+            ReduceOp::Max if signed => b.ins().smax(acc, x),
+            ReduceOp::Max => b.ins().umax(acc, x),
+            ReduceOp::Min if signed => b.ins().smin(acc, x),
+            _ => b.ins().umin(acc, x),
+        }
+    }
+
+    /// Innermost reduced loop in vectors: two vector accumulators per accumulator, folded
+    /// lane by lane into the scalar accumulator afterwards; the tail folds scalars.
+    fn vector_reduce_inner(&mut self, d: usize, ptrs: Vec<Value>) {
+        let l = self.lanes.expect("checked");
+        let accs = self.k.accs.clone();
+        let vaccs: Vec<[Variable; 2]> = accs
+            .iter()
+            .map(|a| {
+                let id = fconst(&mut self.b, clif_type(l.elem), vemit::identity(a.op));
+                let splat = self.b.ins().splat(l.vt, id);
+                let v = [self.b.declare_var(l.vt), self.b.declare_var(l.vt)];
+                self.b.def_var(v[0], splat);
+                self.b.def_var(v[1], splat);
+                v
+            })
+            .collect();
+        let vaccs2 = vaccs.clone();
+        let accs2 = accs.clone();
+        self.vector_loop(d, ptrs, 2 * l.n, move |this, cur| {
+            let second = this.advance(cur, l.n);
+            for (half, p) in [cur.to_vec(), second].into_iter().enumerate() {
+                let vals = this.vector_phase(&l, &p);
+                for (n, a) in accs2.iter().enumerate() {
+                    let acc = this.b.use_var(vaccs2[n][half]);
+                    let f = vemit::fold(&mut this.b, Some(&l), a.op, acc, vals[a.value as usize]);
+                    this.b.def_var(vaccs2[n][half], f);
+                }
+            }
+        });
+        // the tail has already folded into the scalar accumulators; add the vector lanes
+        for (n, a) in accs.iter().enumerate() {
+            let v0 = self.b.use_var(vaccs[n][0]);
+            let v1 = self.b.use_var(vaccs[n][1]);
+            let v = vemit::fold(&mut self.b, Some(&l), a.op, v0, v1);
+            let mut acc = self.b.use_var(self.accs[n]);
+            for lane in 0..l.n {
+                let x = self.b.ins().extractlane(v, lane as u8);
+                acc = vemit::fold(&mut self.b, None, a.op, acc, x);
+            }
+            self.b.def_var(self.accs[n], acc);
+        }
+    }
+}

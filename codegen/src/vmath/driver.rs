@@ -1,0 +1,118 @@
+//! Kernel traits and the slice drivers that LLVM vectorises.
+//!
+//! A kernel is a zero-sized type implementing [`Unary`] or [`Binary`]: branch-free scalar code
+//! (`#[inline(always)]`) that the drivers below apply over a slice. The drivers are themselves
+//! `#[inline(always)]` and are instantiated inside the `#[target_feature]` functions of
+//! `super::dispatch`, so one source is compiled three times (AVX-512, AVX2+FMA, baseline) and
+//! the loop vectoriser widens it to the register width of each target.
+
+/// A unary elementwise function: `f64` kernel, `f32` kernel and an optional scalar fallback
+/// for rare inputs the vector code does not cover (huge arguments of `sin`, ...).
+pub(super) trait Unary {
+    /// The `f64` kernel; `F` says whether FMA instructions may be used.
+    fn f64<const F: bool>(x: f64) -> f64;
+    /// The `f32` kernel; by default the `f64` kernel on the widened input, rounded once.
+    #[inline(always)]
+    fn f32<const F: bool>(x: f32) -> f32 {
+        Self::f64::<F>(x as f64) as f32
+    }
+    /// Whether [`Unary::is_slow`] can ever be true (enables the fallback pass).
+    const HAS_SLOW: bool = false;
+    /// Inputs (as `f64`) that need the scalar fallback.
+    #[inline(always)]
+    fn is_slow(_x: f64) -> bool {
+        false
+    }
+    /// Scalar fallback for the `f64` routine.
+    fn slow64(x: f64) -> f64 {
+        x
+    }
+    /// Scalar fallback for the `f32` routine.
+    fn slow32(x: f32) -> f32 {
+        Self::slow64(x as f64) as f32
+    }
+}
+
+/// A binary elementwise function `x[i] = f(x[i], y[i])`.
+pub(super) trait Binary {
+    /// The `f64` kernel.
+    fn f64<const F: bool>(x: f64, y: f64) -> f64;
+    /// The `f32` kernel; by default the `f64` kernel on widened inputs, rounded once.
+    #[inline(always)]
+    fn f32<const F: bool>(x: f32, y: f32) -> f32 {
+        Self::f64::<F>(x as f64, y as f64) as f32
+    }
+}
+
+/// Elements per block of the fallback-aware drivers.
+const BLOCK: usize = 32;
+
+/// Applies `K` to every element of `xs` in place.
+#[inline(always)]
+pub(super) fn unary_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
+    if !K::HAS_SLOW {
+        for v in xs.iter_mut() {
+            *v = K::f64::<F>(*v);
+        }
+        return;
+    }
+    for c in xs.chunks_mut(BLOCK) {
+        let mut orig = [0.0f64; BLOCK];
+        orig[..c.len()].copy_from_slice(c);
+        let mut any = false;
+        for v in c.iter_mut() {
+            any |= K::is_slow(*v);
+            *v = K::f64::<F>(*v);
+        }
+        if any {
+            for (v, &o) in c.iter_mut().zip(orig.iter()) {
+                if K::is_slow(o) {
+                    *v = K::slow64(o);
+                }
+            }
+        }
+    }
+}
+
+/// Applies `K` to every element of `xs` in place.
+#[inline(always)]
+pub(super) fn unary_f32<K: Unary, const F: bool>(xs: &mut [f32]) {
+    if !K::HAS_SLOW {
+        for v in xs.iter_mut() {
+            *v = K::f32::<F>(*v);
+        }
+        return;
+    }
+    for c in xs.chunks_mut(BLOCK) {
+        let mut orig = [0.0f32; BLOCK];
+        orig[..c.len()].copy_from_slice(c);
+        let mut any = false;
+        for v in c.iter_mut() {
+            any |= K::is_slow(*v as f64);
+            *v = K::f32::<F>(*v);
+        }
+        if any {
+            for (v, &o) in c.iter_mut().zip(orig.iter()) {
+                if K::is_slow(o as f64) {
+                    *v = K::slow32(o);
+                }
+            }
+        }
+    }
+}
+
+/// `x[i] = K(x[i], y[i])` for `i < min(x.len(), y.len())`.
+#[inline(always)]
+pub(super) fn binary_f64<K: Binary, const F: bool>(x: &mut [f64], y: &[f64]) {
+    for (a, &b) in x.iter_mut().zip(y) {
+        *a = K::f64::<F>(*a, b);
+    }
+}
+
+/// `x[i] = K(x[i], y[i])` for `i < min(x.len(), y.len())`.
+#[inline(always)]
+pub(super) fn binary_f32<K: Binary, const F: bool>(x: &mut [f32], y: &[f32]) {
+    for (a, &b) in x.iter_mut().zip(y) {
+        *a = K::f32::<F>(*a, b);
+    }
+}

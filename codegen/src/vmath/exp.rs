@@ -1,0 +1,192 @@
+//! Exponential family: `exp`, `exp2`, `expm1`, `sinh`, `cosh`, `tanh`.
+//!
+//! All of them share [`exp_core`]: `x = k ln2 + r` with `k = round(x / ln2)` (Cody–Waite, the
+//! reduced argument kept as a double-double `r + r_lo`), then `e^r - 1` from a degree-12
+//! polynomial, returned unevaluated as `r + em_lo` so that each caller can finish in extra
+//! precision. Results are scaled by `2^k` in two steps ([`scale2`]), which rounds subnormal
+//! results correctly and overflows to `inf` exactly at the threshold.
+
+use super::consts::*;
+use super::driver::Unary;
+use super::fp::*;
+
+/// `e^(x + xlo) = 2^k (1 + r + em_lo)`, for `|x| <= 1100`. Returns `(k, r, em_lo)`.
+/// `LO` says whether `xlo` may be non-zero (then `r` is renormalised).
+#[inline(always)]
+pub(super) fn exp_core<const F: bool, const LO: bool>(x: f64, xlo: f64) -> (i64, f64, f64) {
+    let (kf, ki) = round_int::<F>(x, LOG2_E);
+    let a = x - kf * LN2_HI; // exact: k * LN2_HI has <= 53 bits and a is a Sterbenz difference
+    let b = kf * LN2_LO;
+    let (r, r_lo) = if LO {
+        two_sum(a, xlo - b)
+    } else {
+        fast_two_sum(a, -b)
+    };
+    let q = poly2::<F, 11>(r, &EXP_Q);
+    // e^(r + r_lo) - 1 = expm1(r) + r_lo e^r, with e^r ~ 1 + r for the tiny term.
+    let em_lo = mla::<F>(r * r, q, mla::<F>(r_lo, r, r_lo));
+    (ki, r, em_lo)
+}
+
+/// `1 + r + em_lo` rounded once (the mantissa of `e^x`).
+#[inline(always)]
+pub(super) fn one_plus(r: f64, em_lo: f64) -> f64 {
+    let (s, e) = fast_two_sum(1.0, r);
+    s + (e + em_lo)
+}
+
+/// `e^x`.
+pub(super) struct Exp;
+impl Unary for Exp {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        // Outside [-746, 710] the result is 0 or inf; clamping keeps NaN (comparisons fail).
+        let xc = if x > 710.0 {
+            710.0
+        } else if x < -746.0 {
+            -746.0
+        } else {
+            x
+        };
+        let (k, r, em_lo) = exp_core::<F, false>(xc, 0.0);
+        scale2(one_plus(r, em_lo), k)
+    }
+}
+
+/// `2^x`.
+pub(super) struct Exp2;
+impl Unary for Exp2 {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        let xc = if x > 1025.0 {
+            1025.0
+        } else if x < -1076.0 {
+            -1076.0
+        } else {
+            x
+        };
+        // 2^x = 2^k 2^f with f = x - round(x) exact, and 2^f = e^(f ln2) with f ln2 in dd.
+        let (kf, ki) = round_int::<F>(xc, 1.0);
+        let f = xc - kf;
+        let (h, l) = two_prod::<F>(f, LN2_HI);
+        let l = mla::<F>(f, LN2_LO, l);
+        let (k2, r, em_lo) = exp_core::<F, true>(h, l);
+        scale2(one_plus(r, em_lo), ki.wrapping_add(k2))
+    }
+}
+
+/// `e^x - 1 = (2^k - 1) + 2^k (r + em_lo)` as an unnormalised double-double, from the
+/// output of [`exp_core`] with `k <= 1022`.
+#[inline(always)]
+fn expm1_dd<const F: bool>(k: i64, r: f64, em_lo: f64) -> (f64, f64) {
+    let kc = if k > 1022 { 1022 } else { k };
+    let p = pow2i(kc);
+    let (s, e) = two_sum(p - 1.0, p * r);
+    (s, mla::<F>(p, em_lo, e))
+}
+
+/// `e^x - 1`.
+pub(super) struct Expm1;
+impl Unary for Expm1 {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        let xc = if x > 710.0 {
+            710.0
+        } else if x < -50.0 {
+            -50.0
+        } else {
+            x
+        };
+        let (k, r, em_lo) = exp_core::<F, false>(xc, 0.0);
+        let (s, l) = expm1_dd::<F>(k, r, em_lo);
+        // k >= 1023: e^x - 1 rounds like e^x; use two-step scaling.
+        let res = if k > 1022 {
+            scale2(one_plus(r, em_lo), k)
+        } else {
+            s + l
+        };
+        // expm1(+-0) = +-0 (the sum above would give +0 for -0).
+        if abs(x) < 1e-17 {
+            x
+        } else {
+            res
+        }
+    }
+}
+
+/// `cosh(|x|)` or `sinh(|x|)` (`SINH`), valid for `|x| >= 1` in the sinh case.
+#[inline(always)]
+fn cosh_sinh<const F: bool, const SINH: bool>(a: f64) -> f64 {
+    let ac = if a > 711.0 { 711.0 } else { a };
+    let (k, r, em_lo) = exp_core::<F, false>(ac, 0.0);
+    // e^a = 2^k m, e^-a = 2^-k / m; result = 2^(k-1) (m +- 2^(-2k) / m).
+    let (s0, e0) = fast_two_sum(1.0, r);
+    let (mh, ml) = fast_two_sum(s0, e0 + em_lo);
+    let ih = 1.0 / mh;
+    let (p, pe) = two_prod::<F>(mh, ih);
+    let il = ((1.0 - p) - pe - ml * ih) * ih;
+    let kk = if k > 40 { 40 } else { k };
+    let f = if k > 40 {
+        0.0
+    } else {
+        pow2i(kk.wrapping_mul(-2))
+    };
+    let (fh, fl) = if SINH {
+        (-f * ih, -f * il)
+    } else {
+        (f * ih, f * il)
+    };
+    let (s, se) = two_sum(mh, fh);
+    scale2(s + (se + ml + fl), k.wrapping_sub(1))
+}
+
+/// `sinh(x)`.
+pub(super) struct Sinh;
+impl Unary for Sinh {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        let a = abs(x);
+        let z = x * x;
+        let small = mla::<F>(x * z, poly2::<F, 8>(z, &SINH_V), x);
+        let big = copysign(cosh_sinh::<F, true>(a), x);
+        if a < 1.0 {
+            small
+        } else {
+            big
+        }
+    }
+}
+
+/// `cosh(x)`.
+pub(super) struct Cosh;
+impl Unary for Cosh {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        cosh_sinh::<F, false>(abs(x))
+    }
+}
+
+/// `tanh(x)`.
+pub(super) struct Tanh;
+impl Unary for Tanh {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        let a = abs(x);
+        // tanh(a) = E / (E + 2) with E = expm1(2a); tanh rounds to 1 beyond a = 19.1.
+        let ac = if a > 20.0 { 20.0 } else { a };
+        let (k, r, em_lo) = exp_core::<F, false>(2.0 * ac, 0.0);
+        let (e0, e1) = expm1_dd::<F>(k, r, em_lo);
+        let (eh, el) = two_sum(e0, e1);
+        let (dh, de) = two_sum(eh, 2.0);
+        let dl = de + el;
+        let q = eh / dh;
+        let (p, pe) = two_prod::<F>(q, dh);
+        let t = q + (((eh - p) - pe) + (el - q * dl)) / dh;
+        let res = copysign(t, x);
+        if a < 1e-9 {
+            x
+        } else {
+            res
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! `explain`: what numfuse does with an expression — the graph, the schedule (kernels with
+//! their fused ops and buffers, library steps, the reason for each materialized buffer), each
+//! kernel's loop IR and Cranelift IR, compile time, run time and GB/s per kernel.
+//!
+//! The `NUMFUSE_EXPLAIN` environment variable prints the same while a program runs:
+//! `1` = schedule and per-kernel timings, `2` = also kernel IR, `3` = also Cranelift IR.
+
+use crate::array::Array;
+use numfuse_ir::{Graph, Result};
+use numfuse_runtime::exec::{self, ExecReport};
+use numfuse_runtime::NdArray;
+use std::fmt::Write;
+use std::sync::OnceLock;
+
+fn env_level() -> u8 {
+    static LEVEL: OnceLock<u8> = OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        std::env::var("NUMFUSE_EXPLAIN")
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// Evaluates with the JIT executor, printing a report when `NUMFUSE_EXPLAIN` is set.
+pub(crate) fn eval_traced(g: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>> {
+    let level = env_level();
+    if level == 0 {
+        return exec::eval(g, inputs, None);
+    }
+    let mut report = ExecReport::default();
+    let out = exec::eval(g, inputs, Some(&mut report))?;
+    eprintln!("{}", render(g, &report, level));
+    Ok(out)
+}
+
+/// Renders a report at a detail level (1–3).
+pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "== graph ==\n{g}");
+    let Some(sched) = &report.schedule else {
+        let _ = writeln!(
+            s,
+            "== interpreted (work below the JIT threshold of {} elements) ==",
+            exec::jit_threshold()
+        );
+        return s;
+    };
+    let _ = writeln!(s, "== schedule ==\n{}", sched.to_text(g));
+    for (i, run) in report.kernels.iter().enumerate() {
+        let secs = run.run_time.as_secs_f64();
+        let gbs = if secs > 0.0 {
+            run.bytes as f64 / secs / 1e9
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            s,
+            "== kernel {i}: {} ops, {} | compile {:.0} µs | run {:.1} µs on {} thread(s) | {:.2} GB/s ==",
+            run.kernel.op_count(),
+            if run.cache_hit { "cache hit" } else { "compiled" },
+            run.compile_time.as_secs_f64() * 1e6,
+            secs * 1e6,
+            run.threads,
+            gbs
+        );
+        if level >= 2 {
+            let _ = writeln!(s, "{}", run.kernel);
+        }
+        if level >= 3 {
+            let _ = writeln!(s, "{}", run.clif);
+        }
+    }
+    let (hits, misses) = numfuse_codegen::cache_stats();
+    let _ = writeln!(s, "kernel cache: {hits} hits, {misses} misses");
+    s
+}
+
+impl Array {
+    /// Evaluates this array with the JIT and reports every stage: graph, schedule, each
+    /// kernel's loop IR and Cranelift IR, compile and run times and GB/s. Already-computed
+    /// arrays report a one-node graph.
+    pub fn try_explain(&self) -> Result<String> {
+        let (g, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
+        let mut report = ExecReport::default();
+        exec::eval(&g, &inputs, Some(&mut report))?;
+        Ok(render(&g, &report, 3))
+    }
+
+    /// [`try_explain`](Self::try_explain), panicking on errors.
+    #[track_caller]
+    pub fn explain(&self) -> String {
+        crate::array::ok(self.try_explain())
+    }
+}

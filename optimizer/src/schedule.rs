@@ -1,0 +1,537 @@
+//! The scheduler: cuts a graph into fused kernels and library steps.
+//!
+//! Every node is *realized* one of three ways:
+//! * [`Realize::Buffer`] — materialized in memory: graph inputs, kernel roots (outputs,
+//!   reductions, values used more than once), and the results of library steps (ops the JIT
+//!   does not compile) and their inputs;
+//! * [`Realize::View`] — a movement op (reshape, permute, broadcast, slice, diagonal) over a
+//!   realized value: zero-copy, a strided view of the same buffer;
+//! * [`Realize::Inline`] — computed inside the kernel that consumes it, never stored.
+//!
+//! A kernel is built from its root by walking down through inline nodes. Movement ops are
+//! pushed down to the loads (elementwise ops commute with them), so a load reads its source
+//! buffer through a chain of view ops and broadcasts or transposes never materialize. A
+//! reduction root iterates over its input with the reduced axes moved innermost; elementwise
+//! consumers of the reduction with the reduction's shape fuse into it as an epilogue.
+//! The pass is separate and replaceable: the e-graph optimizer issue will improve the choices.
+
+use numfuse_ir::kernel::{Accumulator, InnerStride, KInst, KOperand, KStore, KValue, Kernel, Role};
+use numfuse_ir::{Graph, Node, NodeId, Op, Shape};
+use smallvec::SmallVec;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// How a node's value comes to exist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Realize {
+    /// Stored in a buffer of its own.
+    Buffer,
+    /// A zero-copy view of a realized value.
+    View,
+    /// Computed inside a consuming kernel.
+    Inline,
+}
+
+/// How a kernel operand reaches its buffer: the realized `source` node seen through `chain`
+/// (movement ops applied in order).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Access {
+    /// The realized node whose value is read.
+    pub source: NodeId,
+    /// Movement ops from the source's shape to the kernel's iteration (or kept) shape.
+    pub chain: Vec<Op>,
+    /// True for epilogue loads, which are indexed by the kept dimensions only.
+    pub post: bool,
+}
+
+/// A fused kernel of the schedule, before layout specialisation.
+#[derive(Clone, Debug)]
+pub struct KernelStep {
+    /// The kernel, with `rank` the logical iteration rank and inner classes still `Strided`.
+    pub kernel: Kernel,
+    /// The logical iteration shape (kept dimensions, then reduced ones).
+    pub iter_shape: Shape,
+    /// One access per input operand, in operand order.
+    pub inputs: Vec<Access>,
+    /// The node stored by each output operand, in operand order.
+    pub outputs: Vec<NodeId>,
+    /// Nodes computed inside this kernel (for reports).
+    pub fused: Vec<NodeId>,
+}
+
+/// One step of a schedule.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// A compiled kernel.
+    Kernel(Box<KernelStep>),
+    /// An op evaluated by a runtime library routine (the interpreter's, for ops the JIT does
+    /// not compile).
+    Library(NodeId),
+}
+
+/// The schedule of a graph.
+#[derive(Clone, Debug)]
+pub struct Schedule {
+    /// Steps in execution order.
+    pub steps: Vec<Step>,
+    /// How each node is realized.
+    pub realize: Vec<Realize>,
+    /// Why each buffer was materialized (for `explain`).
+    pub reasons: Vec<Option<&'static str>>,
+}
+
+fn consumers(g: &Graph) -> Vec<Vec<NodeId>> {
+    let mut c = vec![Vec::new(); g.len()];
+    for (i, n) in g.nodes().iter().enumerate() {
+        for x in &n.inputs {
+            c[x.index()].push(NodeId(i as u32));
+        }
+    }
+    c
+}
+
+fn is_elementwise(op: &Op) -> bool {
+    matches!(op, Op::Unary(_) | Op::Binary(_) | Op::Where | Op::Cast(_))
+}
+
+/// Cuts `g` into kernels and library steps. `jit(node, graph)` says whether the JIT compiles a
+/// node (its op and dtypes); everything else becomes a library step.
+pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
+    let n = g.len();
+    let uses = g.use_counts();
+    let cons = consumers(g);
+    let mut realize = vec![Realize::Inline; n];
+    let mut reasons: Vec<Option<&'static str>> = vec![None; n];
+    let mut library = vec![false; n];
+    for (i, node) in g.nodes().iter().enumerate() {
+        match &node.op {
+            Op::Input(_) => mark_buffer(i, "graph input", &mut realize, &mut reasons),
+            Op::Const { .. } if jit(node, g) => {}
+            op if op.is_movement() => {}
+            _ if !jit(node, g) => {
+                library[i] = true;
+                mark_buffer(
+                    i,
+                    "library call (not compiled by the JIT)",
+                    &mut realize,
+                    &mut reasons,
+                );
+            }
+            Op::Reduce { .. } => mark_buffer(i, "reduction boundary", &mut realize, &mut reasons),
+            Op::Copy => mark_buffer(i, "explicit copy", &mut realize, &mut reasons),
+            op if is_elementwise(op) && uses[i] > 1 => mark_buffer(
+                i,
+                "fan-out (used more than once)",
+                &mut realize,
+                &mut reasons,
+            ),
+            _ => {}
+        }
+    }
+    for o in g.outputs() {
+        if !g.node(*o).op.is_movement() {
+            mark_buffer(o.index(), "graph output", &mut realize, &mut reasons);
+        }
+    }
+    // inputs of library calls must exist in memory (through views is fine)
+    for (i, node) in g.nodes().iter().enumerate() {
+        if library[i] {
+            for x in &node.inputs {
+                let src = movement_source(g, *x);
+                if !matches!(g.node(src).op, Op::Const { .. }) {
+                    mark_buffer(
+                        src.index(),
+                        "input of a library call",
+                        &mut realize,
+                        &mut reasons,
+                    );
+                }
+            }
+        }
+    }
+    fuse_epilogues(g, &uses, &cons, &library, &mut realize, &mut reasons);
+    // movement ops over realized values are views
+    for (i, node) in g.nodes().iter().enumerate() {
+        if node.op.is_movement() && realize[i] != Realize::Buffer {
+            realize[i] = if realize[node.inputs[0].index()] == Realize::Inline {
+                Realize::Inline
+            } else {
+                Realize::View
+            };
+        }
+    }
+    let mut steps = Vec::new();
+    for (i, node) in g.nodes().iter().enumerate() {
+        if realize[i] != Realize::Buffer || matches!(node.op, Op::Input(_)) {
+            continue;
+        }
+        if library[i] {
+            steps.push(Step::Library(NodeId(i as u32)));
+        } else {
+            let k = KernelBuilder::new(g, &realize).build(NodeId(i as u32));
+            steps.push(Step::Kernel(Box::new(k)));
+        }
+    }
+    Schedule {
+        steps,
+        realize,
+        reasons,
+    }
+}
+
+fn mark_buffer(
+    i: usize,
+    why: &'static str,
+    realize: &mut [Realize],
+    reasons: &mut [Option<&'static str>],
+) {
+    if realize[i] != Realize::Buffer {
+        realize[i] = Realize::Buffer;
+        reasons[i] = Some(why);
+    }
+}
+
+/// The first non-movement node below `x`.
+fn movement_source(g: &Graph, mut x: NodeId) -> NodeId {
+    while g.node(x).op.is_movement() {
+        x = g.node(x).inputs[0];
+    }
+    x
+}
+
+/// Fuses single-use elementwise consumers with the reduction's shape into reduction kernels
+/// (e.g. `sum / n`, `sqrt(sum)`), repeatedly along a chain.
+fn fuse_epilogues(
+    g: &Graph,
+    uses: &[u32],
+    cons: &[Vec<NodeId>],
+    library: &[bool],
+    realize: &mut [Realize],
+    reasons: &mut [Option<&'static str>],
+) {
+    let is_output = |i: usize| g.outputs().iter().any(|o| o.index() == i);
+    for r in 0..g.len() {
+        if !matches!(g.node(NodeId(r as u32)).op, Op::Reduce { .. }) || library[r] {
+            continue;
+        }
+        let mut tail = r;
+        while !is_output(tail) && uses[tail] == 1 && cons[tail].len() == 1 {
+            let u = cons[tail][0].index();
+            let un = g.node(NodeId(u as u32));
+            let others_realized = un.inputs.iter().all(|x| {
+                let s = movement_source(g, *x);
+                x.index() == tail
+                    || matches!(g.node(s).op, Op::Const { .. })
+                    || realize[s.index()] == Realize::Buffer
+            });
+            if library[u]
+                || !is_elementwise(&un.op)
+                || un.shape != g.node(NodeId(tail as u32)).shape
+                || !others_realized
+            {
+                break;
+            }
+            realize[tail] = Realize::Inline;
+            reasons[tail] = None;
+            realize[u] = Realize::Buffer;
+            if reasons[u].is_none() {
+                reasons[u] = Some("reduction with fused epilogue");
+            }
+            tail = u;
+        }
+    }
+}
+
+/// Builds one kernel by walking down from its root through inline nodes.
+struct KernelBuilder<'g> {
+    g: &'g Graph,
+    realize: &'g [Realize],
+    k: Kernel,
+    inputs: Vec<Access>,
+    memo_pre: HashMap<(NodeId, Vec<Op>), KValue>,
+    memo_post: HashMap<NodeId, KValue>,
+    loads: HashMap<Access, u32>,
+    fused: Vec<NodeId>,
+    reduce: Option<NodeId>,
+    root: Option<NodeId>,
+}
+
+impl<'g> KernelBuilder<'g> {
+    fn new(g: &'g Graph, realize: &'g [Realize]) -> Self {
+        KernelBuilder {
+            g,
+            realize,
+            k: Kernel::default(),
+            inputs: Vec::new(),
+            memo_pre: HashMap::new(),
+            memo_post: HashMap::new(),
+            loads: HashMap::new(),
+            fused: Vec::new(),
+            reduce: None,
+            root: None,
+        }
+    }
+
+    fn operand(&mut self, access: Access) -> u32 {
+        if let Some(&o) = self.loads.get(&access) {
+            return o;
+        }
+        let dtype = self.g.node(access.source).dtype;
+        let o = self.k.operands.len() as u32;
+        self.k.operands.push(KOperand {
+            dtype,
+            role: Role::Input,
+            inner: InnerStride::Strided,
+        });
+        self.loads.insert(access.clone(), o);
+        self.inputs.push(access);
+        o
+    }
+
+    fn push(insts: &mut Vec<KInst>, inst: KInst) -> KValue {
+        if let Some(i) = insts.iter().position(|x| *x == inst) {
+            return i as KValue;
+        }
+        insts.push(inst);
+        (insts.len() - 1) as KValue
+    }
+
+    /// The value of `x` at the iteration index, reading buffers through `chain`.
+    fn pre(&mut self, x: NodeId, chain: Vec<Op>) -> KValue {
+        if let Some(&v) = self.memo_pre.get(&(x, chain.clone())) {
+            return v;
+        }
+        let node = self.g.node(x);
+        let v = match (&node.op, &self.realize[x.index()]) {
+            (Op::Const { value, dtype }, _) => {
+                Self::push(&mut self.k.pre, KInst::Const(*value, *dtype))
+            }
+            (op, Realize::Inline) if op.is_movement() => {
+                let mut c = vec![op.clone()];
+                c.extend(chain.iter().cloned());
+                self.pre(node.inputs[0], c)
+            }
+            (op, Realize::Inline) => {
+                self.fused.push(x);
+                let args: Vec<KValue> = node
+                    .inputs
+                    .iter()
+                    .map(|&i| self.pre(i, chain.clone()))
+                    .collect();
+                let inst = self.elementwise(op, &args, node);
+                Self::push(&mut self.k.pre, inst)
+            }
+            _ => {
+                let (source, c) = self.through_views(x, chain.clone());
+                let o = self.operand(Access {
+                    source,
+                    chain: c,
+                    post: false,
+                });
+                Self::push(&mut self.k.pre, KInst::Load(o))
+            }
+        };
+        self.memo_pre.insert((x, chain), v);
+        v
+    }
+
+    /// Resolves a realized node (buffer or view) to its buffer and the full view chain.
+    fn through_views(&self, mut x: NodeId, mut chain: Vec<Op>) -> (NodeId, Vec<Op>) {
+        while self.realize[x.index()] == Realize::View {
+            let n = self.g.node(x);
+            chain.insert(0, n.op.clone());
+            x = n.inputs[0];
+        }
+        (x, chain)
+    }
+
+    fn elementwise(&self, op: &Op, args: &[KValue], node: &Node) -> KInst {
+        match op {
+            Op::Unary(u) => KInst::Unary(*u, self.g.node(node.inputs[0]).dtype, args[0]),
+            Op::Binary(b) => KInst::Binary(*b, self.g.node(node.inputs[0]).dtype, args[0], args[1]),
+            Op::Where => KInst::Select(args[0], args[1], args[2]),
+            Op::Cast(to) => KInst::Cast(self.g.node(node.inputs[0]).dtype, *to, args[0]),
+            Op::Copy => unreachable!("copy is a root"),
+            other => unreachable!("{} is not elementwise", other.mnemonic()),
+        }
+    }
+
+    /// The epilogue value of `x` (indexed by the kept dimensions).
+    fn post(&mut self, x: NodeId) -> KValue {
+        if let Some(&v) = self.memo_post.get(&x) {
+            return v;
+        }
+        let node = self.g.node(x);
+        let v = if Some(x) == self.reduce {
+            Self::push(&mut self.k.post, KInst::Acc(0))
+        } else {
+            match (&node.op, &self.realize[x.index()]) {
+                (Op::Const { value, dtype }, _) => {
+                    Self::push(&mut self.k.post, KInst::Const(*value, *dtype))
+                }
+                (op, realize)
+                    if is_elementwise(op)
+                        && (*realize == Realize::Inline || Some(x) == self.root) =>
+                {
+                    self.fused.push(x);
+                    let args: Vec<KValue> = node.inputs.iter().map(|&i| self.post(i)).collect();
+                    let inst = self.elementwise(op, &args, node);
+                    Self::push(&mut self.k.post, inst)
+                }
+                _ => {
+                    let (source, chain) = self.through_views(x, Vec::new());
+                    let o = self.operand(Access {
+                        source,
+                        chain,
+                        post: true,
+                    });
+                    Self::push(&mut self.k.post, KInst::Load(o))
+                }
+            }
+        };
+        self.memo_post.insert(x, v);
+        v
+    }
+
+    fn find_reduce(&self, root: NodeId) -> Option<NodeId> {
+        let mut stack = vec![root];
+        while let Some(x) = stack.pop() {
+            let n = self.g.node(x);
+            if matches!(n.op, Op::Reduce { .. })
+                && (x == root || self.realize[x.index()] == Realize::Inline)
+            {
+                return Some(x);
+            }
+            if x == root || (self.realize[x.index()] == Realize::Inline && is_elementwise(&n.op)) {
+                stack.extend(n.inputs.iter().copied());
+            }
+        }
+        None
+    }
+
+    fn build(mut self, root: NodeId) -> KernelStep {
+        let node = self.g.node(root);
+        let out = self.g.node(root);
+        let iter_shape;
+        if let Some(r) = self.find_reduce(root) {
+            let Op::Reduce { op, axes } = &self.g.node(r).op else {
+                unreachable!()
+            };
+            let input = self.g.node(r).inputs[0];
+            let ishape = &self.g.node(input).shape;
+            let kept: SmallVec<[usize; 4]> =
+                (0..ishape.ndim()).filter(|a| !axes.contains(a)).collect();
+            let perm: SmallVec<[usize; 4]> = kept.iter().chain(axes.iter()).copied().collect();
+            iter_shape = Shape(perm.iter().map(|&p| ishape[p]).collect());
+            self.k.rank = iter_shape.ndim();
+            self.k.reduced = axes.len();
+            let v = self.pre(input, vec![Op::Permute(perm)]);
+            let dtype = self.g.node(r).dtype;
+            self.k.accs.push(Accumulator {
+                op: *op,
+                dtype,
+                value: v,
+            });
+            self.reduce = Some(r);
+            self.root = Some(root);
+            let pv = self.post(root);
+            self.store(root, out.dtype, pv);
+        } else {
+            iter_shape = node.shape.clone();
+            self.k.rank = iter_shape.ndim();
+            let src = if matches!(node.op, Op::Copy) {
+                node.inputs[0]
+            } else {
+                root
+            };
+            let v = if src == root {
+                self.fused.push(root);
+                let args: Vec<KValue> = node
+                    .inputs
+                    .iter()
+                    .map(|&i| self.pre(i, Vec::new()))
+                    .collect();
+                let inst = match &node.op {
+                    Op::Const { value, dtype } => KInst::Const(*value, *dtype),
+                    op => self.elementwise(op, &args, node),
+                };
+                Self::push(&mut self.k.pre, inst)
+            } else {
+                self.pre(src, Vec::new())
+            };
+            self.store(root, out.dtype, v);
+        }
+        KernelStep {
+            kernel: self.k,
+            iter_shape,
+            inputs: self.inputs,
+            outputs: vec![root],
+            fused: self.fused,
+        }
+    }
+
+    fn store(&mut self, root: NodeId, dtype: numfuse_ir::DType, value: KValue) {
+        let operand = self.k.operands.len() as u32;
+        self.k.operands.push(KOperand {
+            dtype,
+            role: Role::Output,
+            inner: InnerStride::Strided,
+        });
+        self.k.stores.push(KStore { operand, value });
+        let _ = root;
+    }
+}
+
+impl Schedule {
+    /// A readable listing: one block per step with the fused nodes, inputs and outputs, and
+    /// the reason for every materialized buffer.
+    pub fn to_text(&self, g: &Graph) -> String {
+        let mut s = String::new();
+        for (i, step) in self.steps.iter().enumerate() {
+            match step {
+                Step::Library(x) => {
+                    let _ = writeln!(
+                        s,
+                        "step {i}: library {} -> {x} {} {}",
+                        g.node(*x).op.mnemonic(),
+                        g.node(*x).shape,
+                        g.node(*x).dtype
+                    );
+                }
+                Step::Kernel(k) => {
+                    let fused: Vec<String> = k.fused.iter().map(|x| x.to_string()).collect();
+                    let _ = writeln!(
+                        s,
+                        "step {i}: kernel over {} (fuses {})",
+                        k.iter_shape,
+                        fused.join(" ")
+                    );
+                    for (j, a) in k.inputs.iter().enumerate() {
+                        let chain: Vec<String> = a.chain.iter().map(|o| o.mnemonic()).collect();
+                        let _ = writeln!(
+                            s,
+                            "  in{j} = {}{}{}",
+                            a.source,
+                            if chain.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" via [{}]", chain.join(", "))
+                            },
+                            if a.post { " (epilogue)" } else { "" }
+                        );
+                    }
+                    for o in &k.outputs {
+                        let _ = writeln!(
+                            s,
+                            "  out = {o} {} {} ({})",
+                            g.node(*o).shape,
+                            g.node(*o).dtype,
+                            self.reasons[o.index()].unwrap_or("kernel root")
+                        );
+                    }
+                }
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,358 @@
+//! The executor: runs a [`Schedule`] — compiled kernels and library steps — over concrete
+//! arrays. Per kernel it binds every operand to a strided view, coalesces the loop nest
+//! (dropping unit dimensions, merging dimensions that are contiguous for every operand),
+//! specialises the kernel on the operands' inner stride classes, fetches it from the JIT cache
+//! and calls it — on two threads when the work is large, split along the outermost kept
+//! dimension so that every result is computed by the same instructions whatever the thread
+//! count. Small graphs are interpreted (compiling would cost more than it saves).
+
+use crate::buffer::Bytes;
+use crate::interp;
+use crate::ndarray::NdArray;
+use numfuse_codegen::{get_or_compile, CallArgs};
+use numfuse_ir::kernel::{InnerStride, Kernel, Role};
+use numfuse_ir::{Error, Graph, NodeId, Op, Result};
+use numfuse_optimizer::{schedule, KernelStep, Realize, Schedule, Step};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
+/// Work (elements × kernels) above which one kernel call is split across two threads.
+const PARALLEL_WORK: usize = 1 << 17;
+
+/// Graphs whose total work (sum of node sizes) is below this run in the interpreter.
+pub fn jit_threshold() -> usize {
+    MIN_WORK.load(Ordering::Relaxed)
+}
+/// Sets the interpretation threshold (0 compiles everything; tests use it).
+pub fn set_jit_threshold(work: usize) {
+    MIN_WORK.store(work, Ordering::Relaxed);
+}
+
+/// What happened to one kernel during an evaluation (for `explain`).
+#[derive(Clone, Debug)]
+pub struct KernelRun {
+    /// The specialised kernel.
+    pub kernel: Kernel,
+    /// Its Cranelift IR.
+    pub clif: Arc<String>,
+    /// Compile time (zero on a cache hit).
+    pub compile_time: Duration,
+    /// Whether the cache had it.
+    pub cache_hit: bool,
+    /// Run time of the call(s).
+    pub run_time: Duration,
+    /// Bytes read and written.
+    pub bytes: usize,
+    /// Threads used.
+    pub threads: usize,
+}
+
+/// The record of one evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct ExecReport {
+    /// The schedule, if the graph was compiled (`None` = interpreted).
+    pub schedule: Option<Schedule>,
+    /// One entry per kernel step, in order.
+    pub kernels: Vec<KernelRun>,
+}
+
+/// Evaluates `graph` with the JIT (or the interpreter for small work).
+pub fn eval(
+    graph: &Graph,
+    inputs: &[NdArray],
+    report: Option<&mut ExecReport>,
+) -> Result<Vec<NdArray>> {
+    let work: usize = graph.nodes().iter().map(|n| n.shape.size()).sum();
+    if work < jit_threshold() {
+        return interp::eval(graph, inputs);
+    }
+    let sched = schedule(graph, &numfuse_codegen::support::node_supported);
+    let mut ex = Executor {
+        g: graph,
+        values: vec![None; graph.len()],
+        sched: &sched,
+        runs: Vec::new(),
+    };
+    for (i, n) in graph.nodes().iter().enumerate() {
+        if let Op::Input(k) = n.op {
+            ex.values[i] = Some(inputs[k as usize].clone());
+        }
+    }
+    for step in &sched.steps {
+        match step {
+            Step::Library(x) => {
+                let node = graph.node(*x);
+                let args: Vec<NdArray> = node
+                    .inputs
+                    .iter()
+                    .map(|&i| ex.value(i))
+                    .collect::<Result<_>>()?;
+                let refs: Vec<&NdArray> = args.iter().collect();
+                ex.values[x.index()] = Some(interp::eval_op(&node.op, &refs)?);
+            }
+            Step::Kernel(k) => ex.run_kernel(k)?,
+        }
+    }
+    let outs = graph
+        .outputs()
+        .iter()
+        .map(|&o| ex.value(o))
+        .collect::<Result<Vec<_>>>()?;
+    if let Some(r) = report {
+        r.kernels = std::mem::take(&mut ex.runs);
+        r.schedule = Some(sched.clone());
+    }
+    Ok(outs)
+}
+
+struct Executor<'a> {
+    g: &'a Graph,
+    values: Vec<Option<NdArray>>,
+    sched: &'a Schedule,
+    runs: Vec<KernelRun>,
+}
+
+/// One operand bound to memory: the view it reads or writes, its strides in bytes over the
+/// iteration dimensions, and (for outputs) the buffer being filled.
+struct Bound {
+    view: Option<NdArray>,
+    strides: Vec<i64>,
+    bytes: usize,
+}
+
+impl Executor<'_> {
+    /// The value of a realized node (views and constants are made on demand).
+    fn value(&mut self, x: NodeId) -> Result<NdArray> {
+        if let Some(v) = &self.values[x.index()] {
+            return Ok(v.clone());
+        }
+        let node = self.g.node(x);
+        let v = match (&node.op, &self.sched.realize[x.index()]) {
+            (Op::Const { .. }, _) => interp::eval_op(&node.op, &[])?,
+            (op, Realize::View) | (op, Realize::Inline) if op.is_movement() => {
+                let src = self.value(node.inputs[0])?;
+                interp::eval_op(op, &[&src])?
+            }
+            _ => {
+                return Err(Error::Value(format!(
+                    "internal error: {x} was not computed before use"
+                )))
+            }
+        };
+        self.values[x.index()] = Some(v.clone());
+        Ok(v)
+    }
+
+    fn bind_input(&mut self, k: &KernelStep, i: usize) -> Result<Bound> {
+        let access = &k.inputs[i];
+        let mut v = self.value(access.source)?;
+        for op in &access.chain {
+            v = interp::eval_op(op, &[&v])?;
+        }
+        let item = v.itemsize() as i64;
+        let kept = k.kernel.rank - k.kernel.reduced;
+        let mut strides: Vec<i64> = v.strides_elems().iter().map(|&s| s as i64 * item).collect();
+        if access.post {
+            strides.resize(k.kernel.rank, 0);
+        }
+        let want = if access.post {
+            &k.iter_shape[..kept]
+        } else {
+            &k.iter_shape[..]
+        };
+        if v.shape().dims() != want {
+            return Err(Error::Value(format!(
+                "internal error: operand view {} for iteration {}",
+                v.shape(),
+                k.iter_shape
+            )));
+        }
+        Ok(Bound {
+            bytes: v.nbytes(),
+            view: Some(v),
+            strides,
+        })
+    }
+
+    fn run_kernel(&mut self, k: &KernelStep) -> Result<()> {
+        let kept = k.kernel.rank - k.kernel.reduced;
+        let mut bound: Vec<Bound> = Vec::with_capacity(k.kernel.operands.len());
+        let mut outs: Vec<(NodeId, Bytes)> = Vec::new();
+        let mut next_input = 0;
+        for op in &k.kernel.operands {
+            match op.role {
+                Role::Input => {
+                    bound.push(self.bind_input(k, next_input)?);
+                    next_input += 1;
+                }
+                Role::Output => {
+                    let node = k.outputs[outs.len()];
+                    let shape = self.g.node(node).shape.clone();
+                    let item = op.dtype.itemsize() as i64;
+                    let mut strides: Vec<i64> =
+                        shape.c_strides().iter().map(|&s| s as i64 * item).collect();
+                    strides.resize(k.kernel.rank, 0);
+                    debug_assert_eq!(shape.ndim(), kept);
+                    outs.push((node, Bytes::zeroed(op.dtype, shape.size())));
+                    bound.push(Bound {
+                        view: None,
+                        strides,
+                        bytes: shape.size() * op.dtype.itemsize(),
+                    });
+                }
+            }
+        }
+        let (shape, strides, reduced) = coalesce(&k.iter_shape, k.kernel.reduced, &bound);
+        let mut spec = k.kernel.clone();
+        spec.rank = shape.len();
+        spec.reduced = reduced;
+        for (o, op) in spec.operands.iter_mut().enumerate() {
+            op.inner = match strides[o].last() {
+                None => InnerStride::Contiguous,
+                Some(&0) => InnerStride::Broadcast,
+                Some(&s) if s == op.dtype.itemsize() as i64 => InnerStride::Contiguous,
+                Some(_) => InnerStride::Strided,
+            };
+        }
+        let (compiled, hit) = get_or_compile(&spec)
+            .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
+        // Pointers: inputs read their snapshots; outputs write their fresh buffers.
+        let snapshots: Vec<_> = bound
+            .iter()
+            .map(|b| {
+                b.view
+                    .as_ref()
+                    .map(|v| (v.data(), v.offset() * v.itemsize()))
+            })
+            .collect();
+        let mut out_iter = outs.iter_mut();
+        let ptrs: Vec<*mut u8> = snapshots
+            .iter()
+            .map(|snap| match snap {
+                Some((data, off)) => data.as_ptr().wrapping_add(*off) as *mut u8,
+                None => out_iter
+                    .next()
+                    .expect("one buffer per output")
+                    .1
+                    .as_mut_ptr(),
+            })
+            .collect();
+        let flat: Vec<i64> = strides.iter().flatten().copied().collect();
+        let work: usize = k.iter_shape.size() * (spec.op_count() + 1);
+        let threads = if work >= PARALLEL_WORK && spec.rank > spec.reduced && shape[0] >= 2 {
+            2
+        } else {
+            1
+        };
+        let start = Instant::now();
+        call_split(&compiled.func, &shape, &ptrs, &flat, spec.rank, threads);
+        let run_time = start.elapsed();
+        drop(snapshots);
+        let bytes = bound.iter().map(|b| b.bytes).sum();
+        for (node, bytes) in outs {
+            let shape = self.g.node(node).shape.clone();
+            self.values[node.index()] = Some(NdArray::from_bytes(bytes, shape));
+        }
+        self.runs.push(KernelRun {
+            kernel: spec,
+            clif: compiled.clif.clone(),
+            compile_time: if hit {
+                Duration::ZERO
+            } else {
+                compiled.compile_time
+            },
+            cache_hit: hit,
+            run_time,
+            bytes,
+            threads,
+        });
+        Ok(())
+    }
+}
+
+/// Calls the kernel, splitting the outermost dimension across `threads`.
+fn call_split(
+    f: &numfuse_codegen::KernelFn,
+    shape: &[i64],
+    ptrs: &[*mut u8],
+    strides: &[i64],
+    rank: usize,
+    threads: usize,
+) {
+    let run = |shape: &[i64], ptrs: &[*mut u8]| {
+        let args = CallArgs {
+            shape,
+            ptrs,
+            strides,
+        };
+        // SAFETY: every operand pointer and stride comes from a validated view of a live
+        // buffer (input snapshots held by the caller, fresh output buffers), so every index
+        // in `shape` is in bounds; outputs are fresh and written by exactly one call per
+        // index (the split below partitions the outermost kept dimension); nothing else
+        // writes these buffers meanwhile.
+        unsafe { f.call(&args) }
+    };
+    if threads < 2 {
+        return run(shape, ptrs);
+    }
+    let half = shape[0] / 2;
+    let second: Vec<*mut u8> = ptrs
+        .iter()
+        .enumerate()
+        .map(|(o, &p)| p.wrapping_offset((half * strides[o * rank]) as isize))
+        .collect();
+    let mut s1 = shape.to_vec();
+    s1[0] = half;
+    let mut s2 = shape.to_vec();
+    s2[0] = shape[0] - half;
+    struct Ptrs(Vec<*mut u8>);
+    // SAFETY: the two halves touch disjoint output elements and only read shared inputs.
+    unsafe impl Send for Ptrs {}
+    let (p1, p2) = (Ptrs(ptrs.to_vec()), Ptrs(second));
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let p = p2;
+            run(&s2, &p.0)
+        });
+        let p = p1;
+        run(&s1, &p.0);
+    });
+}
+
+/// Drops unit dimensions and merges neighbours that are contiguous for every operand (never
+/// across the kept/reduced boundary). Returns the shape, per-operand byte strides and the
+/// number of reduced dimensions.
+fn coalesce(shape: &[usize], reduced: usize, bound: &[Bound]) -> (Vec<i64>, Vec<Vec<i64>>, usize) {
+    let rank = shape.len();
+    let kept = rank - reduced;
+    let mut dims: Vec<(i64, bool, Vec<i64>)> = Vec::new();
+    for d in 0..rank {
+        if shape[d] == 1 {
+            continue;
+        }
+        let col: Vec<i64> = bound.iter().map(|b| b.strides[d]).collect();
+        let is_red = d >= kept;
+        if let Some(last) = dims.last_mut() {
+            let mergeable = last.1 == is_red
+                && last
+                    .2
+                    .iter()
+                    .zip(&col)
+                    .all(|(&outer, &inner)| outer == inner * shape[d] as i64);
+            if mergeable {
+                last.0 *= shape[d] as i64;
+                last.2 = col;
+                continue;
+            }
+        }
+        dims.push((shape[d] as i64, is_red, col));
+    }
+    let red = dims.iter().filter(|d| d.1).count();
+    let shape: Vec<i64> = dims.iter().map(|d| d.0).collect();
+    let strides: Vec<Vec<i64>> = (0..bound.len())
+        .map(|o| dims.iter().map(|d| d.2[o]).collect())
+        .collect();
+    (shape, strides, red)
+}
