@@ -1,22 +1,23 @@
-//! The main job: builds seed workloads (z-score normalisation, softmax, pairwise distances, a
-//! fused elementwise chain, a big sum), prints their graphs and results, and times them in each
-//! evaluation mode. Run with `cargo run --release --example tour`.
+//! The main job: builds the seed workloads (z-score, softmax, pairwise distances, a fused
+//! chain, sigmoid, a big sum, image normalisation), prints their graphs, schedules and results
+//! on small inputs, then times them in each evaluation mode on the sizes next to a
+//! STREAM-triad probe measured in the same run. Run with `cargo run --release --example tour`.
 
 use numfuse as nf;
 use numfuse::s;
 use std::time::Instant;
 
-/// Deterministic pseudo-data in [-1, 1): `sin(i * 0.37 + phase)`.
+/// Deterministic data in [-1, 1), materialized (so timings exclude making it).
 fn data(shape: &[usize], phase: f64) -> nf::Array {
     let n: usize = shape.iter().product();
-    let x = nf::arange(n).astype(nf::float64) * 0.37 + phase;
-    x.sin().reshape(shape.to_vec())
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
+        .collect();
+    nf::Array::from_ndarray(&nf::NdArray::from_vec(shape.to_vec(), v).expect("sizes match"))
 }
 
 fn zscore(x: &nf::Array) -> nf::Array {
-    let mu = x.mean(nf::axis(0).keepdims(true));
-    let sd = x.std(nf::axis(0).keepdims(true));
-    (x - mu) / sd
+    (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true))
 }
 
 fn softmax(x: &nf::Array) -> nf::Array {
@@ -33,61 +34,145 @@ fn chain(a: &nf::Array, b: &nf::Array, c: &nf::Array) -> nf::Array {
     a * 2.0 + b * b * 3.0 - c / 4.0
 }
 
-type Workload = (&'static str, Box<dyn Fn() -> nf::Array>);
+fn sigmoid(x: &nf::Array) -> nf::Array {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn image_norm(img: &nf::Array, mean: &nf::Array, std: &nf::Array) -> nf::Array {
+    (img - mean) / std
+}
+
+struct Workload {
+    name: &'static str,
+    inputs: Vec<nf::Array>,
+    f: fn(&[nf::Array]) -> nf::Array,
+    /// Bytes a single fused pass must move (inputs read + output written).
+    bytes: usize,
+}
 
 fn workloads(big: bool) -> Vec<Workload> {
-    let k = if big { 1 } else { 0 };
-    let (zs, sm, pw, ch) = if big {
-        ([200_000, 8], [1024, 1024], [1000, 3], 2_000_000)
+    let n = if big { 10_000_000 } else { 6 };
+    let (zs, sm, pw) = if big {
+        ([1_000_000, 8], [4096, 1024], [2000, 3])
     } else {
-        ([4, 3], [2, 4], [3, 2], 6)
+        ([4, 3], [2, 4], [3, 2])
     };
-    let _ = k;
+    let img = if big { [32, 3, 224, 224] } else { [1, 3, 2, 2] };
+    let f32s = |a: nf::Array| nf::Array::from_ndarray(&a.astype(nf::float32).eval());
+    let w = |name, inputs: Vec<nf::Array>, f, out: usize| {
+        let bytes = inputs.iter().map(|a: &nf::Array| a.nbytes()).sum::<usize>() + out;
+        Workload {
+            name,
+            inputs,
+            f,
+            bytes,
+        }
+    };
     vec![
-        ("z-score", Box::new(move || zscore(&data(&zs, 0.1)))),
-        ("softmax", Box::new(move || softmax(&data(&sm, 0.2)))),
-        (
-            "pairwise",
-            Box::new(move || pairwise(&data(&pw, 0.3), &data(&pw, 0.4))),
-        ),
-        (
+        w("sum 10M", vec![data(&[n], 0.1)], |x| x[0].sum(None), 8),
+        w(
             "2a+3b²-c/4",
-            Box::new(move || chain(&data(&[ch], 0.5), &data(&[ch], 0.6), &data(&[ch], 0.7))),
+            vec![data(&[n], 0.1), data(&[n], 0.2), data(&[n], 0.3)],
+            |x| chain(&x[0], &x[1], &x[2]),
+            n * 8,
         ),
-        ("sum", Box::new(move || data(&[ch], 0.8).sum(None))),
+        w("sigmoid", vec![data(&[n], 0.4)], |x| sigmoid(&x[0]), n * 8),
+        w(
+            "z-score",
+            vec![data(&zs, 0.5)],
+            |x| zscore(&x[0]),
+            zs[0] * zs[1] * 8,
+        ),
+        w(
+            "softmax",
+            vec![data(&sm, 0.6)],
+            |x| softmax(&x[0]),
+            sm[0] * sm[1] * 8,
+        ),
+        w(
+            "pairwise",
+            vec![data(&pw, 0.7), data(&pw, 0.8)],
+            |x| pairwise(&x[0], &x[1]),
+            pw[0] * pw[0] * 8,
+        ),
+        w(
+            "image norm f32",
+            vec![
+                f32s(data(&img, 0.9)),
+                f32s(data(&[1, 3, 1, 1], 0.1)),
+                f32s(data(&[1, 3, 1, 1], 0.2).abs() + 0.5),
+            ],
+            |x| image_norm(&x[0], &x[1], &x[2]),
+            img.iter().product::<usize>() * 4,
+        ),
     ]
 }
 
-fn time_mode(mode: nf::Mode, f: &dyn Fn() -> nf::Array) -> f64 {
-    nf::with_mode(mode, || {
+/// Median of `reps` timings of building and evaluating the workload, in ms.
+fn time(mode: nf::Mode, w: &Workload, reps: usize) -> f64 {
+    let mut ts: Vec<f64> = (0..reps)
+        .map(|_| {
+            nf::with_mode(mode, || {
+                let t = Instant::now();
+                let y = (w.f)(&w.inputs);
+                let _ = y.eval();
+                t.elapsed().as_secs_f64() * 1e3
+            })
+        })
+        .collect();
+    ts.sort_by(|a, b| a.total_cmp(b));
+    ts[ts.len() / 2]
+}
+
+/// STREAM triad `a = b + s·c` over 10M f64 in plain Rust: the bandwidth yardstick, GB/s.
+fn triad_gbs() -> f64 {
+    let n = 10_000_000;
+    let (b, c) = (vec![1.5f64; n], vec![2.5f64; n]);
+    let mut a = vec![0f64; n];
+    let mut best = f64::MAX;
+    for _ in 0..5 {
         let t = Instant::now();
-        let y = f();
-        let _ = y.eval();
-        t.elapsed().as_secs_f64() * 1e3
-    })
+        for ((a, b), c) in a.iter_mut().zip(&b).zip(&c) {
+            *a = b + 3.0 * c;
+        }
+        std::hint::black_box(&a);
+        best = best.min(t.elapsed().as_secs_f64());
+    }
+    (3 * n * 8) as f64 / best / 1e9
 }
 
 fn main() {
-    println!("numfuse tour — seed workloads, small inputs\n");
-    for (name, f) in workloads(false) {
-        let y = f();
-        println!("── {name}: graph ──\n{}", y.ir());
-        println!("result ({} {}):\n{y}\n", y.shape(), y.dtype());
+    println!("numfuse tour — seed workloads on small inputs\n");
+    nf::set_jit_threshold(0);
+    for w in workloads(false) {
+        let y = (w.f)(&w.inputs);
+        println!("── {} ──\n{}", w.name, y.ir());
+        println!("result {} {}:\n{y}\n", y.shape(), y.dtype());
     }
-    println!("── timing (ms, larger inputs; the reference interpreter is the engine in every mode until the JIT lands) ──");
+    let z = zscore(&data(&[4, 3], 0.5));
+    println!("── explain(z-score) ──\n{}", z.explain());
+    nf::set_jit_threshold(1 << 15);
+
+    let triad = triad_gbs();
+    println!("── timing on the issue's sizes (median ms; first = first eval incl. compile) ──");
+    println!("STREAM triad probe (plain Rust, same run): {triad:.1} GB/s\n");
     println!(
-        "{:<14} {:>10} {:>10} {:>10}",
-        "workload", "lazy", "eager", "interpret"
+        "{:<16} {:>9} {:>9} {:>9} {:>10} {:>8} {:>10} {:>8}",
+        "workload", "first", "lazy", "eager", "interpret", "GB/s", "% triad", "eager/lazy"
     );
-    for (name, f) in workloads(true) {
-        let lazy = time_mode(nf::Mode::Lazy, &*f);
-        let eager = time_mode(nf::Mode::Eager, &*f);
-        let interp = time_mode(nf::Mode::Interpret, &*f);
-        println!("{name:<14} {lazy:>10.1} {eager:>10.1} {interp:>10.1}");
+    for w in workloads(true) {
+        let first = time(nf::Mode::Lazy, &w, 1);
+        let lazy = time(nf::Mode::Lazy, &w, 5);
+        let eager = time(nf::Mode::Eager, &w, 3);
+        let interp = time(nf::Mode::Interpret, &w, 1);
+        let gbs = w.bytes as f64 / (lazy / 1e3) / 1e9;
+        println!(
+            "{:<16} {first:>9.2} {lazy:>9.2} {eager:>9.2} {interp:>10.1} {gbs:>8.1} {:>9.0}% {:>9.2}x",
+            w.name,
+            100.0 * gbs / triad,
+            eager / lazy
+        );
     }
-    let t = Instant::now();
-    let x = nf::arange(10_000_000).astype(nf::float64);
-    let y = ((&x * 0.5).sin() + 1.0).sum(None);
-    let v = y.item_f64();
-    println!("\ninterpreter, 10^7 elements: arange → astype → *0.5 → sin → +1 → sum = {v:.6} in {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
+    let (hits, misses) = nf::kernel_cache_stats();
+    println!("\nkernel cache: {hits} hits, {misses} misses");
 }

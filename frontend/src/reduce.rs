@@ -183,9 +183,28 @@ impl Array {
             out
         };
         let n = self.group_size(&args)?;
-        let s = self.reduce_with(ReduceOp::Sum, &args.clone().dtype(acc), origin)?;
+        // keepdims is applied last, so the division fuses into the reduction as an epilogue
+        let s = self.reduce_with(
+            ReduceOp::Sum,
+            &args.clone().dtype(acc).keepdims(false),
+            origin,
+        )?;
         let m = binary_at(BinaryOp::Div, s.into(), Scalar::from(n).into(), origin)?;
-        cast_to(&m, out, origin)
+        let m = cast_to(&m, out, origin)?;
+        self.keep(m, &args, origin)
+    }
+
+    /// Reinserts the reduced axes as length-1 axes when `keepdims` is set.
+    fn keep(&self, r: Array, args: &Axes, origin: Loc) -> Result<Array> {
+        if !args.keepdims {
+            return Ok(r);
+        }
+        let axes = args.resolve(self.ndim())?;
+        Array::from_op(
+            Op::Reshape(kept_shape(self.shape(), &axes)),
+            vec![r],
+            origin,
+        )
     }
 
     /// `var` with `ddof` (NumPy's two-pass formula: mean of |x - mean|²).
@@ -213,17 +232,25 @@ impl Array {
         } else {
             binary_at(BinaryOp::Mul, (&d).into(), (&d).into(), origin)?
         };
-        let s = sq.reduce_with(ReduceOp::Sum, &args.clone().dtype(sq.dtype()), origin)?;
+        let s = sq.reduce_with(
+            ReduceOp::Sum,
+            &args.clone().dtype(sq.dtype()).keepdims(false),
+            origin,
+        )?;
         let denom = n.saturating_sub(args.ddof);
         let v = binary_at(BinaryOp::Div, s.into(), Scalar::from(denom).into(), origin)?;
-        cast_to(&v, out, origin)
+        let v = cast_to(&v, out, origin)?;
+        self.keep(v, &args, origin)
     }
 
     /// `std` = `sqrt(var)`.
     #[track_caller]
     pub fn try_std(&self, args: impl Into<Axes>) -> Result<Array> {
-        let v = self.try_var(args)?;
-        unary_at(UnaryOp::Sqrt, &v, Location::caller())
+        let origin = Location::caller();
+        let args = args.into();
+        let v = self.try_var(args.clone().keepdims(false))?;
+        let s = unary_at(UnaryOp::Sqrt, &v, origin)?;
+        self.keep(s, &args, origin)
     }
 
     /// `ptp` = `max - min` along the axes.

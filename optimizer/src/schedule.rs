@@ -97,12 +97,11 @@ fn is_elementwise(op: &Op) -> bool {
 /// Cuts `g` into kernels and library steps. `jit(node, graph)` says whether the JIT compiles a
 /// node (its op and dtypes); everything else becomes a library step.
 pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
-    let n = g.len();
     let uses = g.use_counts();
     let cons = consumers(g);
-    let mut realize = vec![Realize::Inline; n];
-    let mut reasons: Vec<Option<&'static str>> = vec![None; n];
-    let mut library = vec![false; n];
+    let mut realize = vec![Realize::Inline; g.len()];
+    let mut reasons: Vec<Option<&'static str>> = vec![None; g.len()];
+    let mut library = vec![false; g.len()];
     for (i, node) in g.nodes().iter().enumerate() {
         match &node.op {
             Op::Input(_) => mark_buffer(i, "graph input", &mut realize, &mut reasons),
@@ -119,18 +118,26 @@ pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
             }
             Op::Reduce { .. } => mark_buffer(i, "reduction boundary", &mut realize, &mut reasons),
             Op::Copy => mark_buffer(i, "explicit copy", &mut realize, &mut reasons),
-            op if is_elementwise(op) && uses[i] > 1 => mark_buffer(
-                i,
-                "fan-out (used more than once)",
-                &mut realize,
-                &mut reasons,
-            ),
+            op if is_elementwise(op)
+                && uses[i] > 1
+                && cone_cost(g, NodeId(i as u32), RECOMPUTE_MAX) > RECOMPUTE_MAX =>
+            {
+                let why = "fan-out (used more than once, too costly to recompute)";
+                mark_buffer(i, why, &mut realize, &mut reasons)
+            }
             _ => {}
         }
     }
     for o in g.outputs() {
-        if !g.node(*o).op.is_movement() {
-            mark_buffer(o.index(), "graph output", &mut realize, &mut reasons);
+        // an output that is a view needs its source in memory (the view itself is free)
+        let src = movement_source(g, *o);
+        if !matches!(g.node(src).op, Op::Const { .. }) || src == *o {
+            let why = if src == *o {
+                "graph output"
+            } else {
+                "viewed by a graph output"
+            };
+            mark_buffer(src.index(), why, &mut realize, &mut reasons);
         }
     }
     // inputs of library calls must exist in memory (through views is fine)
@@ -177,6 +184,29 @@ pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
         realize,
         reasons,
     }
+}
+
+/// A value used by several consumers is recomputed in each when its inline cone has at most
+/// this many elementwise ops (cheaper than a round trip through memory), else materialized.
+pub const RECOMPUTE_MAX: usize = 4;
+
+/// Elementwise ops computed inline to produce `x` (stops counting above `limit`).
+fn cone_cost(g: &Graph, x: NodeId, limit: usize) -> usize {
+    let mut cost = 0;
+    let mut stack = vec![x];
+    while let Some(n) = stack.pop() {
+        let node = g.node(n);
+        if is_elementwise(&node.op) {
+            cost += 1;
+            if cost > limit {
+                return cost;
+            }
+            stack.extend(node.inputs.iter().copied());
+        } else if node.op.is_movement() {
+            stack.push(node.inputs[0]);
+        }
+    }
+    cost
 }
 
 fn mark_buffer(

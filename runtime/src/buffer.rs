@@ -52,12 +52,25 @@ pub struct Bytes {
 impl Bytes {
     /// A zeroed buffer of `len` elements of `dtype`.
     pub fn zeroed(dtype: DType, len: usize) -> Bytes {
-        let bytes = len * dtype.itemsize();
         Bytes {
-            chunks: vec![Chunk([0; 64]); bytes.div_ceil(64)],
+            chunks: zeroed_chunks(len * dtype.itemsize()),
             dtype,
             len,
         }
+    }
+
+    /// A buffer whose contents will be overwritten entirely (kernel outputs): large buffers
+    /// come from the pool of recently freed ones, so repeated evaluations do not pay page
+    /// faults. The contents are initialized (zeros or old numbers) but unspecified; bool
+    /// buffers are always zeroed so that every byte is a valid bool.
+    pub fn for_overwrite(dtype: DType, len: usize) -> Bytes {
+        let n = (len * dtype.itemsize()).div_ceil(64);
+        if dtype != DType::Bool && n * 64 >= POOL_MIN_BYTES {
+            if let Some(chunks) = pool_take(n) {
+                return Bytes { chunks, dtype, len };
+            }
+        }
+        Bytes::zeroed(dtype, len)
     }
 
     /// A buffer holding a copy of `data`.
@@ -121,6 +134,62 @@ impl Bytes {
     /// The address of the first element (for `shares_memory` and diagnostics).
     pub fn addr(&self) -> usize {
         self.chunks.as_ptr() as usize
+    }
+}
+
+impl Drop for Bytes {
+    fn drop(&mut self) {
+        if self.chunks.len() * 64 >= POOL_MIN_BYTES {
+            pool_put(std::mem::take(&mut self.chunks));
+        }
+    }
+}
+
+/// Buffers of at least this many bytes are recycled.
+const POOL_MIN_BYTES: usize = 1 << 20;
+/// The pool holds at most this many bytes.
+const POOL_MAX_BYTES: usize = 1 << 30;
+
+type Pool = std::collections::HashMap<usize, Vec<Vec<Chunk>>>;
+
+fn pool() -> &'static std::sync::Mutex<(Pool, usize)> {
+    static POOL: std::sync::OnceLock<std::sync::Mutex<(Pool, usize)>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| std::sync::Mutex::new((Pool::new(), 0)))
+}
+
+fn pool_take(chunks: usize) -> Option<Vec<Chunk>> {
+    let mut p = pool().lock().unwrap_or_else(|e| e.into_inner());
+    let v = p.0.get_mut(&chunks)?.pop()?;
+    p.1 -= chunks * 64;
+    Some(v)
+}
+
+fn pool_put(v: Vec<Chunk>) {
+    let mut p = pool().lock().unwrap_or_else(|e| e.into_inner());
+    let bytes = v.len() * 64;
+    if p.1 + bytes <= POOL_MAX_BYTES {
+        p.1 += bytes;
+        p.0.entry(v.len()).or_default().push(v);
+    }
+}
+
+/// `bytes` rounded up to whole chunks, zero-filled by the allocator (fresh pages from the OS
+/// for large sizes, so no explicit write pass).
+fn zeroed_chunks(bytes: usize) -> Vec<Chunk> {
+    let n = bytes.div_ceil(64);
+    if n == 0 {
+        return Vec::new();
+    }
+    let layout = std::alloc::Layout::array::<Chunk>(n).expect("buffer size overflows");
+    // SAFETY: the layout has non-zero size; `alloc_zeroed` returns memory valid for `n`
+    // chunks (or null, handled), all-zero bytes are a valid `Chunk`, and the allocation's
+    // layout is exactly `Vec<Chunk>`'s for capacity `n`, so the Vec may own and free it.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout).cast::<Chunk>();
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Vec::from_raw_parts(p, n, n)
     }
 }
 

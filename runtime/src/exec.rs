@@ -18,6 +18,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
+static MAX_THREADS: AtomicUsize = AtomicUsize::new(2);
+
+/// Limits the threads one kernel call may use (1 or 2; results never depend on it).
+pub fn set_max_threads(n: usize) {
+    MAX_THREADS.store(n.clamp(1, 2), Ordering::Relaxed);
+}
 /// Work (elements × kernels) above which one kernel call is split across two threads.
 const PARALLEL_WORK: usize = 1 << 17;
 
@@ -90,7 +96,11 @@ pub fn eval(
                     .map(|&i| ex.value(i))
                     .collect::<Result<_>>()?;
                 let refs: Vec<&NdArray> = args.iter().collect();
-                ex.values[x.index()] = Some(interp::eval_op(&node.op, &refs)?);
+                let v = match vector_math(&node.op, &refs) {
+                    Some(v) => v,
+                    None => interp::eval_op(&node.op, &refs)?,
+                };
+                ex.values[x.index()] = Some(v);
             }
             Step::Kernel(k) => ex.run_kernel(k)?,
         }
@@ -105,6 +115,62 @@ pub fn eval(
         r.schedule = Some(sched.clone());
     }
     Ok(outs)
+}
+
+/// Transcendental ufuncs on float32/float64 through the vectorized `vmath` routines (AVX-512
+/// / AVX2 with run-time dispatch): the argument is copied into a fresh contiguous buffer and
+/// transformed in place. `None` for everything else (the interpreter's routine runs).
+fn vector_math(op: &Op, args: &[&NdArray]) -> Option<NdArray> {
+    use numfuse_codegen::vmath::{self, BinaryFn, UnaryFn};
+    use numfuse_ir::{BinaryOp, DType};
+    let dtype = args.first()?.dtype();
+    if !matches!(dtype, DType::Float32 | DType::Float64) {
+        return None;
+    }
+    let out = contiguous_copy(args[0]);
+    match op {
+        Op::Unary(u) => {
+            let f = UnaryFn::ALL.into_iter().find(|f| f.name() == u.name())?;
+            if dtype == DType::Float64 {
+                out.update_in_place(|xs: &mut [f64]| vmath::unary_f64(f, xs));
+            } else {
+                out.update_in_place(|xs: &mut [f32]| vmath::unary_f32(f, xs));
+            }
+        }
+        Op::Binary(b) => {
+            let f = match b {
+                BinaryOp::Pow => BinaryFn::ALL.into_iter().find(|f| f.name() == "pow"),
+                BinaryOp::Arctan2 => BinaryFn::ALL.into_iter().find(|f| f.name() == "atan2"),
+                BinaryOp::Hypot => BinaryFn::ALL.into_iter().find(|f| f.name() == "hypot"),
+                _ => None,
+            }?;
+            let y = args[1].as_c_contiguous();
+            if dtype == DType::Float64 {
+                let ys = y.to_vec::<f64>().ok()?;
+                out.update_in_place(|xs: &mut [f64]| vmath::binary_f64(f, xs, &ys));
+            } else {
+                let ys = y.to_vec::<f32>().ok()?;
+                out.update_in_place(|xs: &mut [f32]| vmath::binary_f32(f, xs, &ys));
+            }
+        }
+        _ => return None,
+    }
+    Some(out)
+}
+
+/// A fresh C-contiguous copy: a plain memcpy into a pooled buffer when the source is
+/// contiguous, the general strided copy otherwise.
+fn contiguous_copy(x: &NdArray) -> NdArray {
+    if !x.is_c_contiguous() || x.dtype() == numfuse_ir::DType::Bool {
+        return x.copy();
+    }
+    let mut out = Bytes::for_overwrite(x.dtype(), x.size());
+    let data = x.data();
+    crate::with_dtype!(x.dtype(), T => {
+        let src = &data.as_slice::<T>()[x.offset()..x.offset() + x.size()];
+        out.as_mut_slice::<T>().copy_from_slice(src);
+    });
+    NdArray::from_bytes(out, x.shape().clone())
 }
 
 struct Executor<'a> {
@@ -195,7 +261,7 @@ impl Executor<'_> {
                         shape.c_strides().iter().map(|&s| s as i64 * item).collect();
                     strides.resize(k.kernel.rank, 0);
                     debug_assert_eq!(shape.ndim(), kept);
-                    outs.push((node, Bytes::zeroed(op.dtype, shape.size())));
+                    outs.push((node, Bytes::for_overwrite(op.dtype, shape.size())));
                     bound.push(Bound {
                         view: None,
                         strides,
@@ -328,8 +394,8 @@ fn coalesce(shape: &[usize], reduced: usize, bound: &[Bound]) -> (Vec<i64>, Vec<
     let rank = shape.len();
     let kept = rank - reduced;
     let mut dims: Vec<(i64, bool, Vec<i64>)> = Vec::new();
-    for d in 0..rank {
-        if shape[d] == 1 {
+    for (d, &len) in shape.iter().enumerate() {
+        if len == 1 {
             continue;
         }
         let col: Vec<i64> = bound.iter().map(|b| b.strides[d]).collect();
@@ -340,14 +406,14 @@ fn coalesce(shape: &[usize], reduced: usize, bound: &[Bound]) -> (Vec<i64>, Vec<
                     .2
                     .iter()
                     .zip(&col)
-                    .all(|(&outer, &inner)| outer == inner * shape[d] as i64);
+                    .all(|(&outer, &inner)| outer == inner * len as i64);
             if mergeable {
-                last.0 *= shape[d] as i64;
+                last.0 *= len as i64;
                 last.2 = col;
                 continue;
             }
         }
-        dims.push((shape[d] as i64, is_red, col));
+        dims.push((len as i64, is_red, col));
     }
     let red = dims.iter().filter(|d| d.1).count();
     let shape: Vec<i64> = dims.iter().map(|d| d.0).collect();

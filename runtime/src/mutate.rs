@@ -36,6 +36,19 @@ impl NdArray {
         })
     }
 
+    /// Runs `f` on the elements of a C-contiguous array, in place (internal fast paths, e.g.
+    /// vector math on a fresh copy). Panics (an internal bug) if the array is not contiguous
+    /// or `T` is not its element type.
+    pub fn update_in_place<T: crate::buffer::Pod>(&self, f: impl FnOnce(&mut [T])) {
+        assert!(
+            self.is_c_contiguous(),
+            "numfuse internal error: in-place update of a strided view"
+        );
+        let (off, n) = (self.offset, self.size());
+        self.storage
+            .write(|b| f(&mut b.as_mut_slice::<T>()[off..off + n]));
+    }
+
     /// Sets one element (`a[i, j] = v`).
     pub fn set(&self, index: &[isize], v: impl Into<Value>) -> Result<()> {
         self.check_writeable()?;

@@ -12,6 +12,8 @@ use super::fp::*;
 
 /// Operands are clamped to this so that the exact products below cannot overflow.
 const BIG: f64 = 8.452712498170644e270; // 2^900
+/// Exponent bits of an `f64`.
+const EXP_MASK: u64 = 0x7ff0_0000_0000_0000;
 
 /// `atan(y / x)` for `x, y >= 0` (not both zero), as `(hi, lo)` in `[0, π/2]`. Infinite
 /// operands are clamped to `2^900` (callers select the exact special results).
@@ -127,16 +129,17 @@ impl Binary for Atan2 {
         let ax = abs(x);
         let m = if ay > ax { ay } else { ax };
         let m = if m > BIG { BIG } else { m };
-        // Scale both by a power of two so that the interval tests and t = num/den are exact
-        // for tiny operands and cannot overflow for huge ones.
-        let sc = if m < 1e-270 {
-            1.0715086071862673e301 // 2^1000
-        } else if m > 1e270 {
-            6.223015277861142e-61 // 2^-200
+        // Scale both by a power of two that brings the larger one to [1, 2): the interval
+        // tests and the exact products in `atan_core` then see no subnormal intermediates
+        // (unless the ratio itself is below 2^-1022) and cannot overflow.
+        let pre = if m < 1e-290 {
+            4.149515568880993e180 // 2^600
         } else {
             1.0
         };
-        let (h, l) = atan_core::<F>(ay * sc, ax * sc);
+        let sc =
+            f64::from_bits(0x7fe0_0000_0000_0000u64.wrapping_sub((m * pre).to_bits() & EXP_MASK));
+        let (h, l) = atan_core::<F>(ay * pre * sc, ax * pre * sc);
         // Quadrant: x < 0 (or -0) gives π - θ.
         let (ph, pe) = two_sum(PI_HI, -h);
         let left = ph + (pe + (PI_LO - l));

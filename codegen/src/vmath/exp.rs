@@ -41,13 +41,7 @@ impl Unary for Exp {
     #[inline(always)]
     fn f64<const F: bool>(x: f64) -> f64 {
         // Outside [-746, 710] the result is 0 or inf; clamping keeps NaN (comparisons fail).
-        let xc = if x > 710.0 {
-            710.0
-        } else if x < -746.0 {
-            -746.0
-        } else {
-            x
-        };
+        let xc = x.clamp(-746.0, 710.0);
         let (k, r, em_lo) = exp_core::<F, false>(xc, 0.0);
         scale2(one_plus(r, em_lo), k)
     }
@@ -58,13 +52,7 @@ pub(super) struct Exp2;
 impl Unary for Exp2 {
     #[inline(always)]
     fn f64<const F: bool>(x: f64) -> f64 {
-        let xc = if x > 1025.0 {
-            1025.0
-        } else if x < -1076.0 {
-            -1076.0
-        } else {
-            x
-        };
+        let xc = x.clamp(-1076.0, 1025.0);
         // 2^x = 2^k 2^f with f = x - round(x) exact, and 2^f = e^(f ln2) with f ln2 in dd.
         let (kf, ki) = round_int::<F>(xc, 1.0);
         let f = xc - kf;
@@ -90,13 +78,7 @@ pub(super) struct Expm1;
 impl Unary for Expm1 {
     #[inline(always)]
     fn f64<const F: bool>(x: f64) -> f64 {
-        let xc = if x > 710.0 {
-            710.0
-        } else if x < -50.0 {
-            -50.0
-        } else {
-            x
-        };
+        let xc = x.clamp(-50.0, 710.0);
         let (k, r, em_lo) = exp_core::<F, false>(xc, 0.0);
         let (s, l) = expm1_dd::<F>(k, r, em_lo);
         // k >= 1023: e^x - 1 rounds like e^x; use two-step scaling.

@@ -42,7 +42,7 @@ pub(super) fn poly2<const F: bool, const N: usize>(x: f64, c: &[f64; N]) -> f64 
         i -= 2;
         even = mla::<F>(even, x2, c[i]);
     }
-    let mut j = if N % 2 == 0 { N - 1 } else { N - 2 };
+    let mut j = if N.is_multiple_of(2) { N - 1 } else { N - 2 };
     let mut odd = c[j];
     while j >= 3 {
         j -= 2;

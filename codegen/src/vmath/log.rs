@@ -138,7 +138,7 @@ impl Unary for Asinh {
         } else {
             ln_dd::<F>(w, we + rl, 0.0)
         };
-        if a < TINY || !(a < f64::INFINITY) {
+        if a < TINY || !a.is_finite() {
             x
         } else {
             copysign(v, x)

@@ -45,7 +45,7 @@ impl Unary for Cbrt {
         } else {
             v
         };
-        if a == 0.0 || !(a < f64::INFINITY) {
+        if a == 0.0 || !a.is_finite() {
             x
         } else {
             copysign(v, x)

@@ -28,8 +28,8 @@
 //! rounded-or-nearly for `f32` (computed in `f64`, rounded once). Special values follow
 //! C99/glibc: NaN propagates, ±0 keep their sign where C does, subnormal inputs and results are
 //! handled without flushing, overflow gives ±inf and domain errors give NaN. `sin`/`cos`/`tan`
-//! reduce arguments below 2^20 in the vector code and hand larger (and non-finite) ones to
-//! the scalar libm function, per element.
+//! reduce arguments below 2^20 in the vector code and hand larger (and non-finite) ones to a
+//! scalar Payne–Hanek reduction, per element.
 //!
 //! `unsafe` in this module is limited to the `extern "C"` wrappers (raw pointer to slice) and
 //! to calling the `#[target_feature]` instantiations after run-time detection.
@@ -41,6 +41,7 @@ mod exp;
 mod fp;
 mod log;
 mod misc;
+mod pio2;
 mod pow;
 mod table;
 mod trig;

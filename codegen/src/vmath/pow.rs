@@ -59,7 +59,7 @@ fn int_parity(y: f64) -> (bool, bool) {
     let small_int = (t - TWO52) == a;
     let is_int = a >= TWO52 || small_int; // false for NaN, true for inf
     let odd_small = a < TWO52 && small_int && (t.to_bits() & 1) == 1;
-    let odd_big = a >= TWO52 && a < 2.0 * TWO52 && (a.to_bits() & 1) == 1;
+    let odd_big = (TWO52..2.0 * TWO52).contains(&a) && (a.to_bits() & 1) == 1;
     (is_int, odd_small || odd_big)
 }
 
@@ -72,17 +72,11 @@ impl Binary for Pow {
         let (is_int, odd) = int_parity(y);
         // Clamp y: beyond 2^64 the result over/underflows anyway unless |x| == 1, and the
         // clamp keeps the products below finite (also for y = +-inf).
-        let yc = if y > 1.8446744073709552e19 {
-            1.8446744073709552e19
-        } else if y < -1.8446744073709552e19 {
-            -1.8446744073709552e19
-        } else {
-            y
-        };
+        let yc = y.clamp(-1.8446744073709552e19, 1.8446744073709552e19);
         let (lh, ll) = log_dd::<F>(ax);
         let (wh, we) = two_prod::<F>(yc, lh);
         let wl = mla::<F>(yc, ll, we);
-        let far = !(abs(wh) < 1100.0);
+        let far = abs(wh) >= 1100.0 || wh.is_nan();
         let wh = if far { copysign(1100.0, wh) } else { wh };
         let wl = if far { 0.0 } else { wl };
         let (k, r, em_lo) = exp_core::<F, true>(wh, wl);

@@ -1,0 +1,113 @@
+//! The JIT's contract: kernels are cached by structure (a new size is a hit, no compile),
+//! results do not depend on the thread count, fused workloads produce the interpreter's
+//! answers, and `explain` reports every stage.
+
+use numfuse as nf;
+use std::sync::Mutex;
+
+/// The JIT settings are process-wide; tests that change them run one at a time.
+static SETTINGS: Mutex<()> = Mutex::new(());
+
+fn ramp(n: usize, phase: f64) -> nf::Array {
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
+        .collect();
+    nf::Array::from_ndarray(&nf::NdArray::from_vec([n], v).unwrap())
+}
+
+fn chain(a: &nf::Array, b: &nf::Array) -> nf::Array {
+    (a * 2.0 + b * b * 3.0 - a / 4.0).sqrt().sum(None)
+}
+
+#[test]
+fn a_new_size_is_a_cache_hit() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let _ = chain(&ramp(1000, 0.1), &ramp(1000, 0.2)).eval();
+    let (_, misses) = nf::kernel_cache_stats();
+    let y = chain(&ramp(1237, 0.3), &ramp(1237, 0.4));
+    let _ = y.eval();
+    let (hits, misses_after) = nf::kernel_cache_stats();
+    assert_eq!(misses_after, misses, "a new length must not compile");
+    assert!(hits > 0);
+    nf::set_jit_threshold(1 << 15);
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    let (a, b) = (ramp(3_000_000, 0.1), ramp(3_000_000, 0.2));
+    let m = ramp(3_000_000, 0.5).reshape([1000, 3000]);
+    let run = |threads| {
+        nf::set_max_threads(threads);
+        let y = (&a * &b + 1.0).eval().to_vec::<f64>().unwrap();
+        let r = m.sum(1).eval().to_vec::<f64>().unwrap();
+        let s = chain(&a, &b).item_f64();
+        (y, r, s.to_bits())
+    };
+    let one = run(1);
+    let two = run(2);
+    nf::set_max_threads(2);
+    assert!(
+        one == two,
+        "1 and 2 threads must give bitwise equal results"
+    );
+}
+
+#[test]
+fn fused_seed_workloads_match_the_interpreter() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let x = ramp(4096, 0.3).reshape([512, 8]);
+    let zscore = |x: &nf::Array| {
+        (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true))
+    };
+    let softmax = |x: &nf::Array| {
+        let e = (x - x.max(nf::axis(-1).keepdims(true))).exp();
+        &e / e.sum(nf::axis(-1).keepdims(true))
+    };
+    for (name, f) in [
+        ("zscore", &zscore as &dyn Fn(&nf::Array) -> nf::Array),
+        ("softmax", &softmax),
+    ] {
+        let jit = f(&x).eval().to_vec::<f64>().unwrap();
+        let reference = nf::with_mode(nf::Mode::Interpret, || {
+            f(&x).eval().to_vec::<f64>().unwrap()
+        });
+        for (i, (a, b)) in jit.iter().zip(&reference).enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+                "{name}[{i}]: jit {a} vs interpreter {b}"
+            );
+        }
+    }
+    nf::set_jit_threshold(1 << 15);
+}
+
+#[test]
+fn zscore_and_pairwise_fuse_into_few_kernels() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let x = ramp(800, 0.3).reshape([100, 8]);
+    let z = (&x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true));
+    let report = z.explain();
+    let kernels = report
+        .lines()
+        .filter(|l| l.starts_with("== kernel"))
+        .count();
+    assert_eq!(kernels, 3, "z-score: mean, var, normalise\n{report}");
+    let p = ramp(30, 0.1).reshape([10, 3]);
+    let d = p.slice(numfuse::s![.., newaxis, ..]) - p.slice(numfuse::s![newaxis, .., ..]);
+    let dist = (&d * &d).sum(-1).sqrt();
+    let report = dist.explain();
+    assert_eq!(
+        report
+            .lines()
+            .filter(|l| l.starts_with("== kernel"))
+            .count(),
+        1,
+        "{report}"
+    );
+    assert!(report.contains("function"), "explain shows Cranelift IR");
+    nf::set_jit_threshold(1 << 15);
+}
