@@ -8,6 +8,7 @@
 //! * [`abi`] — the one kernel calling convention (the crate's only `unsafe`, with `vmath`).
 
 pub mod abi;
+pub mod blocksum;
 pub mod emit;
 pub mod jit;
 pub mod lower;

@@ -169,40 +169,7 @@ impl Lower<'_, '_> {
 
     /// The values of the `pre` phase for `lanes` consecutive points.
     fn vector_phase(&mut self, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
-        let mut vals: Vec<Value> = Vec::with_capacity(self.k.pre.len());
-        for inst in &self.k.pre {
-            let b = &mut self.b;
-            let v = match inst {
-                KInst::Load(o) => {
-                    let op = &self.k.operands[*o as usize];
-                    if op.inner == InnerStride::Broadcast {
-                        let s = b
-                            .ins()
-                            .load(clif_type(op.dtype), flags(), ptrs[*o as usize], 0);
-                        b.ins().splat(l.vt, s)
-                    } else {
-                        b.ins().load(l.vt, flags(), ptrs[*o as usize], 0)
-                    }
-                }
-                KInst::Const(s, d) => vemit::vconst(b, l, *s, *d),
-                KInst::Unary(op, d, a) => vemit::vunary(b, l, *op, *d, vals[*a as usize]),
-                KInst::Binary(op, d, x, y) => {
-                    vemit::vbinary(b, l, *op, *d, vals[*x as usize], vals[*y as usize])
-                }
-                KInst::Select(c, x, y) => vemit::vselect(
-                    b,
-                    l,
-                    vals[*c as usize],
-                    vals[*x as usize],
-                    vals[*y as usize],
-                ),
-                KInst::Cast(..) | KInst::Acc(_) => {
-                    unreachable!("not vectorizable (checked by lanes_for)")
-                }
-            };
-            vals.push(v);
-        }
-        vals
+        vector_values(&mut self.b, self.k, l, ptrs)
     }
 
     fn store_all(&mut self, vals: &[Value], ptrs: &[Value]) {
@@ -398,6 +365,42 @@ impl Lower<'_, '_> {
     fn vector_reduce_inner(&mut self, d: usize, ptrs: Vec<Value>) {
         let l = self.lanes.expect("checked");
         let accs = self.k.accs.clone();
+        let mut ptrs = ptrs;
+        let full_len = self.shape[d];
+        if accs.len() == 1 && accs[0].op == ReduceOp::Sum {
+            let k = self.k;
+            let value = accs[0].value as usize;
+            let inner: Vec<(InnerStride, i64)> = k
+                .operands
+                .iter()
+                .map(|o| (o.inner, o.dtype.itemsize() as i64))
+                .collect();
+            let advance = |b: &mut FunctionBuilder, p: &[Value], count: i64| -> Vec<Value> {
+                p.iter()
+                    .zip(&inner)
+                    .map(|(&p, &(class, item))| {
+                        if class == InnerStride::Contiguous {
+                            b.ins().iadd_imm_s(p, count * item)
+                        } else {
+                            p
+                        }
+                    })
+                    .collect()
+            };
+            let mut partial =
+                |b: &mut FunctionBuilder, p: &[Value]| vector_values(b, k, &l, p)[value];
+            let (after, left) = crate::blocksum::blocked_sum(
+                &mut self.b,
+                &l,
+                full_len,
+                &ptrs,
+                &advance,
+                &mut partial,
+                self.accs[0],
+            );
+            ptrs = after;
+            self.shape[d] = left;
+        }
         let vaccs: Vec<[Variable; 2]> = accs
             .iter()
             .map(|a| {
@@ -434,5 +437,43 @@ impl Lower<'_, '_> {
             }
             self.b.def_var(self.accs[n], acc);
         }
+        self.shape[d] = full_len;
     }
+}
+
+/// The values of the `pre` phase of `k` for `l.n` consecutive points at `ptrs`.
+fn vector_values(b: &mut FunctionBuilder, k: &Kernel, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
+    let mut vals: Vec<Value> = Vec::with_capacity(k.pre.len());
+    for inst in &k.pre {
+        let v = match inst {
+            KInst::Load(o) => {
+                let op = &k.operands[*o as usize];
+                if op.inner == InnerStride::Broadcast {
+                    let s = b
+                        .ins()
+                        .load(clif_type(op.dtype), flags(), ptrs[*o as usize], 0);
+                    b.ins().splat(l.vt, s)
+                } else {
+                    b.ins().load(l.vt, flags(), ptrs[*o as usize], 0)
+                }
+            }
+            KInst::Const(s, d) => vemit::vconst(b, l, *s, *d),
+            KInst::Unary(op, d, a) => vemit::vunary(b, l, *op, *d, vals[*a as usize]),
+            KInst::Binary(op, d, x, y) => {
+                vemit::vbinary(b, l, *op, *d, vals[*x as usize], vals[*y as usize])
+            }
+            KInst::Select(c, x, y) => vemit::vselect(
+                b,
+                l,
+                vals[*c as usize],
+                vals[*x as usize],
+                vals[*y as usize],
+            ),
+            KInst::Cast(..) | KInst::Acc(_) => {
+                unreachable!("not vectorizable (checked by lanes_for)")
+            }
+        };
+        vals.push(v);
+    }
+    vals
 }

@@ -111,3 +111,37 @@ fn zscore_and_pairwise_fuse_into_few_kernels() {
     assert!(report.contains("function"), "explain shows Cranelift IR");
     nf::set_jit_threshold(1 << 15);
 }
+
+#[test]
+fn compiled_sums_are_at_least_as_accurate_as_pairwise() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    // 1 followed by a million 1e-16: naive left-to-right summation returns exactly 1.0
+    let n = 1_000_001;
+    let mut v = vec![1e-16f64; n];
+    v[0] = 1.0;
+    let exact = 1.0 + 1e-10;
+    let x = nf::Array::from_ndarray(&nf::NdArray::from_vec([n], v).unwrap());
+    let jit = x.sum(None).item_f64();
+    let pairwise = nf::with_mode(nf::Mode::Interpret, || x.sum(None).item_f64());
+    let (ej, ep) = ((jit - exact).abs(), (pairwise - exact).abs());
+    // same order of error as NumPy's pairwise sum (a few ulp), where naive summation is off by 1e-10
+    assert!(
+        ej <= 4.0 * ep.max(f64::EPSILON) && ej < 1e-14,
+        "jit error {ej:e} vs pairwise {ep:e}"
+    );
+    // rows of a matrix, f32
+    let m: Vec<f32> = (0..300_000)
+        .map(|i| if i % 1000 == 0 { 1.0 } else { 1e-8 })
+        .collect();
+    let m = nf::Array::from_ndarray(&nf::NdArray::from_vec([300, 1000], m).unwrap());
+    let rows = m.sum(1).to_vec::<f32>();
+    let want = 1.0f64 + 999.0 * 1e-8f32 as f64;
+    assert!(
+        rows.iter()
+            .all(|&r| (r as f64 - want).abs() <= 2.0 * f32::EPSILON as f64),
+        "{:?}",
+        &rows[..3]
+    );
+    nf::set_jit_threshold(1 << 15);
+}

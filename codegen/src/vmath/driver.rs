@@ -6,16 +6,12 @@
 //! `super::dispatch`, so one source is compiled three times (AVX-512, AVX2+FMA, baseline) and
 //! the loop vectoriser widens it to the register width of each target.
 
-/// A unary elementwise function: `f64` kernel, `f32` kernel and an optional scalar fallback
-/// for rare inputs the vector code does not cover (huge arguments of `sin`, ...).
+/// A unary elementwise function: the `f64` kernel (also used, on widened inputs and rounded
+/// once, for `f32`) and an optional scalar fallback for rare inputs the vector code does not
+/// cover (huge arguments of `sin`, ...).
 pub(super) trait Unary {
     /// The `f64` kernel; `F` says whether FMA instructions may be used.
     fn f64<const F: bool>(x: f64) -> f64;
-    /// The `f32` kernel; by default the `f64` kernel on the widened input, rounded once.
-    #[inline(always)]
-    fn f32<const F: bool>(x: f32) -> f32 {
-        Self::f64::<F>(x as f64) as f32
-    }
     /// Whether [`Unary::is_slow`] can ever be true (enables the fallback pass).
     const HAS_SLOW: bool = false;
     /// Inputs (as `f64`) that need the scalar fallback.
@@ -74,28 +70,36 @@ pub(super) fn unary_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
     }
 }
 
-/// Applies `K` to every element of `xs` in place.
+/// Applies `K` to every element of `xs` in place: widened to `f64` in blocks, so the kernel
+/// loop is the same 8-lane `f64` loop as [`unary_f64`] (a loop over `f32` directly makes LLVM
+/// pick 16 lanes, i.e. two `f64` registers per value, and spill).
 #[inline(always)]
 pub(super) fn unary_f32<K: Unary, const F: bool>(xs: &mut [f32]) {
-    if !K::HAS_SLOW {
-        for v in xs.iter_mut() {
-            *v = K::f32::<F>(*v);
+    let mut buf = [0.0f64; 2 * BLOCK];
+    for c in xs.chunks_mut(2 * BLOCK) {
+        let n = c.len();
+        for (b, &v) in buf.iter_mut().zip(c.iter()) {
+            *b = v as f64;
         }
-        return;
-    }
-    for c in xs.chunks_mut(BLOCK) {
-        let mut orig = [0.0f32; BLOCK];
-        orig[..c.len()].copy_from_slice(c);
         let mut any = false;
-        for v in c.iter_mut() {
-            any |= K::is_slow(*v as f64);
-            *v = K::f32::<F>(*v);
+        for b in buf[..n].iter_mut() {
+            if K::HAS_SLOW {
+                any |= K::is_slow(*b);
+            }
+            *b = K::f64::<F>(*b);
         }
-        if any {
-            for (v, &o) in c.iter_mut().zip(orig.iter()) {
-                if K::is_slow(o as f64) {
-                    *v = K::slow32(o);
-                }
+        if K::HAS_SLOW && any {
+            // `c` still holds the inputs: take the scalar fallback where needed.
+            for (v, &b) in c.iter_mut().zip(buf.iter()) {
+                *v = if K::is_slow(*v as f64) {
+                    K::slow32(*v)
+                } else {
+                    b as f32
+                };
+            }
+        } else {
+            for (v, &b) in c.iter_mut().zip(buf.iter()) {
+                *v = b as f32;
             }
         }
     }
