@@ -12,6 +12,7 @@ pub mod blocksum;
 pub mod emit;
 pub mod jit;
 pub mod lower;
+pub mod outer;
 pub mod support;
 pub mod vemit;
 pub mod vmath;

@@ -66,13 +66,13 @@ pub fn build(
     l.b.finalize(target);
 }
 
-struct Lower<'a, 'f> {
-    k: &'a Kernel,
-    b: FunctionBuilder<'f>,
-    shape: Vec<Value>,
-    strides: Vec<Vec<Value>>,
-    lanes: Option<Lanes>,
-    accs: Vec<Variable>,
+pub(crate) struct Lower<'a, 'f> {
+    pub(crate) k: &'a Kernel,
+    pub(crate) b: FunctionBuilder<'f>,
+    pub(crate) shape: Vec<Value>,
+    pub(crate) strides: Vec<Vec<Value>>,
+    pub(crate) lanes: Option<Lanes>,
+    pub(crate) accs: Vec<Variable>,
 }
 
 #[derive(Clone, Copy)]
@@ -87,6 +87,9 @@ impl Lower<'_, '_> {
     }
 
     fn level(&mut self, d: usize, ptrs: Vec<Value>) {
+        if self.k.outer_reduce {
+            return self.outer_reduction(ptrs);
+        }
         if !self.k.accs.is_empty() && d == self.kept() {
             return self.reduction(ptrs);
         }
@@ -140,7 +143,7 @@ impl Lower<'_, '_> {
     }
 
     /// The values of a phase at one point (scalars).
-    fn scalar_phase(&mut self, post: bool, ptrs: &[Value]) -> Vec<Value> {
+    pub(crate) fn scalar_phase(&mut self, post: bool, ptrs: &[Value]) -> Vec<Value> {
         let insts = if post { &self.k.post } else { &self.k.pre };
         let mut vals: Vec<Value> = Vec::with_capacity(insts.len());
         for inst in insts {
@@ -172,7 +175,7 @@ impl Lower<'_, '_> {
         vector_values(&mut self.b, self.k, l, ptrs)
     }
 
-    fn store_all(&mut self, vals: &[Value], ptrs: &[Value]) {
+    pub(crate) fn store_all(&mut self, vals: &[Value], ptrs: &[Value]) {
         for st in &self.k.stores {
             self.b.ins().store(
                 flags(),
@@ -279,7 +282,7 @@ impl Lower<'_, '_> {
         self.b.switch_to_block(exit);
     }
 
-    fn acc_identity(&mut self, op: ReduceOp, d: DType) -> Value {
+    pub(crate) fn acc_identity(&mut self, op: ReduceOp, d: DType) -> Value {
         let ty = clif_type(d);
         if d.is_float() {
             return fconst(&mut self.b, ty, vemit::identity(op));
@@ -330,7 +333,7 @@ impl Lower<'_, '_> {
         self.loop_over(d, ptrs, Next::Reduced);
     }
 
-    fn fold_scalar(
+    pub(crate) fn fold_scalar(
         &mut self,
         op: ReduceOp,
         acc_d: DType,

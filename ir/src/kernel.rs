@@ -99,6 +99,10 @@ pub struct Kernel {
     pub rank: usize,
     /// Trailing dimensions that are reduced.
     pub reduced: usize,
+    /// Loop order for reductions whose kept dimensions vary fastest in memory (e.g. a sum over
+    /// axis 0 of a C-ordered matrix): the reduced dimensions become the outer loops and the
+    /// accumulator lives in the output buffer (init pass, accumulate pass, epilogue pass).
+    pub outer_reduce: bool,
     /// Buffers, inputs and outputs.
     pub operands: Vec<KOperand>,
     /// Per-element instructions.
@@ -163,7 +167,15 @@ fn write_insts(f: &mut String, phase: &str, insts: &[KInst]) {
 impl fmt::Display for Kernel {
     /// Stable text form: header, operands, `pre` body, accumulators, `post` body, stores.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut s = format!("kernel rank={} reduced={}\n", self.rank, self.reduced);
+        let order = if self.outer_reduce {
+            " order=reduced-outer"
+        } else {
+            ""
+        };
+        let mut s = format!(
+            "kernel rank={} reduced={}{order}\n",
+            self.rank, self.reduced
+        );
         for (i, o) in self.operands.iter().enumerate() {
             let role = match o.role {
                 Role::Input => "in",

@@ -274,8 +274,15 @@ impl Executor<'_> {
         let mut spec = k.kernel.clone();
         spec.rank = shape.len();
         spec.reduced = reduced;
+        spec.outer_reduce =
+            numfuse_codegen::outer::eligible(&spec) && kept_varies_fastest(&spec, &strides);
+        let inner_dim = if spec.outer_reduce {
+            spec.rank - spec.reduced - 1
+        } else {
+            spec.rank.wrapping_sub(1)
+        };
         for (o, op) in spec.operands.iter_mut().enumerate() {
-            op.inner = match strides[o].last() {
+            op.inner = match strides[o].get(inner_dim) {
                 None => InnerStride::Contiguous,
                 Some(&0) => InnerStride::Broadcast,
                 Some(&s) if s == op.dtype.itemsize() as i64 => InnerStride::Contiguous,
@@ -336,6 +343,17 @@ impl Executor<'_> {
         });
         Ok(())
     }
+}
+
+/// Whether the innermost kept dimension is contiguous for the kernel's first input while the
+/// innermost reduced one is not (then the reduction runs with reduced dimensions outside).
+fn kept_varies_fastest(k: &Kernel, strides: &[Vec<i64>]) -> bool {
+    let Some(o) = k.operands.iter().position(|op| op.role == Role::Input) else {
+        return false;
+    };
+    let item = k.operands[o].dtype.itemsize() as i64;
+    let (kept_inner, red_inner) = (k.rank - k.reduced - 1, k.rank - 1);
+    strides[o][kept_inner].abs() == item && strides[o][red_inner].abs() != item
 }
 
 /// Calls the kernel, splitting the outermost dimension across `threads`.

@@ -11,11 +11,13 @@
 //! * [`report`] runs a whole file and renders the failure report.
 //!
 //! `tests/tests/fixtures.rs` has one test per fixture file, calling [`report::check_file`];
-//! [`support`] holds the helpers of the hand-written tests.
+//! [`support`] holds the helpers of the hand-written tests; [`fuzz`] is the random-graph
+//! differential fuzzer of the JIT (`tests/tests/fuzz_jit.rs`).
 
 pub mod compare;
 pub mod dispatch;
 pub mod fixture;
+pub mod fuzz;
 pub mod report;
 pub mod runner;
 pub mod support;

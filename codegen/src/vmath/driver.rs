@@ -47,7 +47,16 @@ const BLOCK: usize = 32;
 #[inline(always)]
 pub(super) fn unary_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
     if !K::HAS_SLOW {
-        for v in xs.iter_mut() {
+        // Fixed-size blocks: a known trip count gets a clean 8-lane loop (a plain loop over
+        // the slice was sometimes vectorised much worse, e.g. `log` at 2.4x the time).
+        let mut blocks = xs.chunks_exact_mut(2 * BLOCK);
+        for c in &mut blocks {
+            let c: &mut [f64; 2 * BLOCK] = c.try_into().expect("exact chunk");
+            for v in c.iter_mut() {
+                *v = K::f64::<F>(*v);
+            }
+        }
+        for v in blocks.into_remainder() {
             *v = K::f64::<F>(*v);
         }
         return;

@@ -1,0 +1,113 @@
+//! Reductions with the reduced dimensions as the *outer* loops (`Kernel::outer_reduce`): used
+//! when the kept dimensions vary fastest in memory, e.g. `x.sum(axis=0)` of a C-ordered
+//! matrix. The accumulator lives in the output buffer: an init pass stores the identity, the
+//! accumulate pass walks the reduced dimensions outside and the kept ones inside (consecutive
+//! memory, independent accumulators), and the epilogue pass applies the `post` phase in place.
+//! Summation order per output element is sequential, exactly NumPy's order for such axes.
+
+use crate::emit::clif_type;
+use crate::lower::Lower;
+use cranelift::prelude::*;
+use numfuse_ir::kernel::Kernel;
+
+fn flags() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
+}
+
+/// Whether a kernel can run with the outer loop order: one accumulator stored directly in the
+/// single output, whose dtype is the accumulator's.
+pub fn eligible(k: &Kernel) -> bool {
+    k.accs.len() == 1
+        && k.stores.len() == 1
+        && k.reduced > 0
+        && k.rank > k.reduced
+        && k.operands[k.stores[0].operand as usize].dtype == k.accs[0].dtype
+}
+
+#[derive(Clone, Copy)]
+enum Pass {
+    Init,
+    Accumulate,
+    Epilogue,
+}
+
+impl Lower<'_, '_> {
+    /// The three passes of an outer-order reduction.
+    pub(crate) fn outer_reduction(&mut self, ptrs: Vec<Value>) {
+        let kept: Vec<usize> = (0..self.k.rank - self.k.reduced).collect();
+        let all: Vec<usize> = (kept.len()..self.k.rank)
+            .chain(kept.iter().copied())
+            .collect();
+        self.accs = vec![self.b.declare_var(clif_type(self.k.accs[0].dtype))];
+        self.nest(&kept, ptrs.clone(), Pass::Init);
+        self.nest(&all, ptrs.clone(), Pass::Accumulate);
+        self.nest(&kept, ptrs, Pass::Epilogue);
+    }
+
+    /// Loops over `dims` (outermost first) and runs `pass` at every point.
+    fn nest(&mut self, dims: &[usize], ptrs: Vec<Value>, pass: Pass) {
+        let Some((&d, rest)) = dims.split_first() else {
+            return self.point(&ptrs, pass);
+        };
+        let i = self.b.declare_var(types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(i, zero);
+        let vars: Vec<Variable> = ptrs
+            .iter()
+            .map(|&p| {
+                let v = self.b.declare_var(types::I64);
+                self.b.def_var(v, p);
+                v
+            })
+            .collect();
+        let (head, body, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(head, &[]);
+        self.b.switch_to_block(head);
+        let iv = self.b.use_var(i);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
+        self.b.ins().brif(more, body, &[], exit, &[]);
+        self.b.switch_to_block(body);
+        let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
+        self.nest(rest, cur, pass);
+        for (o, &v) in vars.iter().enumerate() {
+            let p = self.b.use_var(v);
+            let np = self.b.ins().iadd(p, self.strides[o][d]);
+            self.b.def_var(v, np);
+        }
+        let iv = self.b.use_var(i);
+        let ni = self.b.ins().iadd_imm_s(iv, 1);
+        self.b.def_var(i, ni);
+        self.b.ins().jump(head, &[]);
+        self.b.switch_to_block(exit);
+    }
+
+    fn point(&mut self, ptrs: &[Value], pass: Pass) {
+        let acc = self.k.accs[0];
+        let out = ptrs[self.k.stores[0].operand as usize];
+        let ty = clif_type(acc.dtype);
+        match pass {
+            Pass::Init => {
+                let id = self.acc_identity(acc.op, acc.dtype);
+                self.b.ins().store(flags(), id, out, 0);
+            }
+            Pass::Accumulate => {
+                let vals = self.scalar_phase(false, ptrs);
+                let cur = self.b.ins().load(ty, flags(), out, 0);
+                let x_d = self.k.value_dtype(false, acc.value);
+                let folded =
+                    self.fold_scalar(acc.op, acc.dtype, x_d, cur, vals[acc.value as usize]);
+                self.b.ins().store(flags(), folded, out, 0);
+            }
+            Pass::Epilogue => {
+                let cur = self.b.ins().load(ty, flags(), out, 0);
+                self.b.def_var(self.accs[0], cur);
+                let vals = self.scalar_phase(true, ptrs);
+                self.store_all(&vals, ptrs);
+            }
+        }
+    }
+}
