@@ -50,7 +50,6 @@ fn b32_base<K: Binary>(x: &mut [f32], y: &[f32]) {
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 mod x86 {
     use super::driver::{self, Binary, Unary};
-    pub use super::level::Level;
 
     #[target_feature(enable = "avx512f,avx512dq")]
     pub(super) fn u64_avx512<K: Unary>(xs: &mut [f64]) {
