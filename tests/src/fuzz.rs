@@ -927,9 +927,22 @@ fn min_normal(dt: DType) -> f64 {
 }
 fn min_subnormal(dt: DType) -> f64 {
     match dt.real_type() {
-        DType::Float16 => 2f64.powi(-24),
-        DType::Float32 => 2f64.powi(-149),
-        _ => 2f64.powi(-1074),
+        DType::Float16 => pow2(-24),
+        DType::Float32 => pow2(-149),
+        _ => pow2(-1074),
+    }
+}
+
+/// `2^e` exactly (`powi` loses the subnormal range: it computes `1 / 2^-e`).
+fn pow2(e: i32) -> f64 {
+    if e > 1023 {
+        f64::INFINITY
+    } else if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else if e >= -1074 {
+        f64::from_bits(1u64 << (e + 1074))
+    } else {
+        0.0
     }
 }
 
@@ -1876,7 +1889,7 @@ fn spacing(x: f64, dt: DType) -> f64 {
     } else {
         (a.log2().floor() as i32).max(emin)
     };
-    2f64.powi(e - mant)
+    pow2(e - mant)
 }
 
 fn eps(dt: DType) -> f64 {
