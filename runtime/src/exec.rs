@@ -75,6 +75,7 @@ pub fn eval(
         return interp::eval(graph, inputs);
     }
     let sched = schedule(graph, &numfuse_codegen::support::node_supported);
+    let uses = graph.use_counts();
     let mut ex = Executor {
         g: graph,
         values: vec![None; graph.len()],
@@ -95,8 +96,19 @@ pub fn eval(
                     .iter()
                     .map(|&i| ex.value(i))
                     .collect::<Result<_>>()?;
+                // the first argument may be overwritten when this step is its only reader and
+                // a kernel of this schedule produced it (a private, contiguous buffer)
+                let a0 = node.inputs.first().map(|i| i.index());
+                let private = a0.is_some_and(|i| {
+                    uses[i] == 1
+                        && !matches!(graph.node(NodeId(i as u32)).op, Op::Input(_))
+                        && !graph.outputs().iter().any(|o| o.index() == i)
+                });
+                if private {
+                    ex.values[a0.unwrap_or(0)] = None;
+                }
                 let refs: Vec<&NdArray> = args.iter().collect();
-                let v = match vector_math(&node.op, &refs) {
+                let v = match vector_math(&node.op, &refs, private) {
                     Some(v) => v,
                     None => interp::eval_op(&node.op, &refs)?,
                 };
@@ -120,14 +132,22 @@ pub fn eval(
 /// Transcendental ufuncs on float32/float64 through the vectorized `vmath` routines (AVX-512
 /// / AVX2 with run-time dispatch): the argument is copied into a fresh contiguous buffer and
 /// transformed in place. `None` for everything else (the interpreter's routine runs).
-fn vector_math(op: &Op, args: &[&NdArray]) -> Option<NdArray> {
+fn vector_math(op: &Op, args: &[&NdArray], in_place: bool) -> Option<NdArray> {
     use numfuse_codegen::vmath::{self, BinaryFn, UnaryFn};
     use numfuse_ir::{BinaryOp, DType};
     let dtype = args.first()?.dtype();
     if !matches!(dtype, DType::Float32 | DType::Float64) {
         return None;
     }
-    let out = contiguous_copy(args[0]);
+    if !matches!(op, Op::Unary(_) | Op::Binary(_)) {
+        return None;
+    }
+    let out =
+        if in_place && args[0].is_c_contiguous() && args[0].offset() == 0 && !args[0].is_view() {
+            args[0].clone()
+        } else {
+            contiguous_copy(args[0])
+        };
     match op {
         Op::Unary(u) => {
             let f = UnaryFn::ALL.into_iter().find(|f| f.name() == u.name())?;

@@ -1549,7 +1549,7 @@ impl Gen {
             }
             2 if !d.is_empty() => {
                 let i = self.rng.below(d.len());
-                let divs: Vec<usize> = (2..d[i]).filter(|k| d[i] % k == 0).collect();
+                let divs: Vec<usize> = (2..d[i]).filter(|&k| d[i].is_multiple_of(k)).collect();
                 if divs.is_empty() {
                     d.insert(i, 1);
                 } else {
@@ -1569,7 +1569,7 @@ impl Gen {
                 let mut m = size;
                 let mut p = 2;
                 while m > 1 && p * p <= m {
-                    while m % p == 0 {
+                    while m.is_multiple_of(p) {
                         factors.push(p);
                         m /= p;
                     }
@@ -1997,6 +1997,13 @@ fn is_transcendental(op: UnaryOp) -> bool {
 /// The ulps (of the result dtype) by which one step may differ on identical inputs.
 pub const TRANSCENDENTAL_ULPS: f64 = 4.0;
 
+/// Known, deliberately tolerated difference: the sign of a zero produced by a `max`/`min`
+/// *reduction* over a group holding both `0.0` and `-0.0`. `maximum(-0.0, 0.0)` returns its
+/// first argument, so the result depends on the order of the comparisons; the JIT's vector
+/// lanes compare in a different order than the interpreter's loop (NumPy's SIMD loops are
+/// order-dependent the same way). Only the zero's sign is tolerated (one subnormal ulp at 0).
+pub const ALLOW_ZERO_SIGN_IN_MAX_MIN: bool = true;
+
 fn own_ulps(spec: &Spec, arg_dt: &dyn Fn(usize) -> DType, out: DType) -> f64 {
     match spec {
         Spec::Unary(op, a) => {
@@ -2035,6 +2042,8 @@ fn inexact_step(spec: &Spec, arg_dt: &dyn Fn(usize) -> DType, out: DType) -> boo
         Spec::Reduce(r, a, args) => match r {
             Red::Sum | Red::Prod => out.is_inexact() || arg_dt(*a).is_inexact(),
             Red::Mean | Red::Var | Red::Std => true,
+            // the sign of a zero maximum/minimum depends on the comparison order
+            Red::Max | Red::Min => ALLOW_ZERO_SIGN_IN_MAX_MIN && out.is_inexact(),
             _ => args.dtype.is_some(),
         },
         Spec::Scan { .. } => out.is_inexact(),
@@ -2091,9 +2100,18 @@ fn eval_f64(a: nf::Result<Array>) -> Option<Vec<f64>> {
     }
 }
 
-/// A value array of `shape` perturbed by `factor × bound` per element (complex: `fre`/`fim`
-/// per component; integers rounded away and clamped; bools flipped when the bound is ≥ ½).
-fn perturb(nd: &NdArray, e: &[f64], fre: f64, fim: f64) -> NdArray {
+/// A corner of an operand's error box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Corner {
+    /// Every element moved by `(re, im) × bound` (integers rounded away from the centre and
+    /// clamped; bools flipped when the bound is ≥ ½ and `re > 0`).
+    Scale(f64, f64),
+    /// Elements whose box contains 0 set to 0 (steps at zero: casts to bool, `sign`, `x / y`).
+    Zero,
+}
+
+/// A copy of `nd` moved to a corner of its error box `e`.
+fn perturb(nd: &NdArray, e: &[f64], corner: Corner) -> NdArray {
     let vals = nd.values();
     let dt = nd.dtype();
     let out = NdArray::zeros(nd.shape().clone(), dt);
@@ -2104,22 +2122,32 @@ fn perturb(nd: &NdArray, e: &[f64], fre: f64, fim: f64) -> NdArray {
         let nv = if ek == 0.0 || !ek.is_finite() {
             v
         } else {
-            match v {
-                Value::Bool(b) => Value::Bool(if ek >= 0.5 && fre > 0.0 { !b } else { b }),
-                Value::F16(_) | Value::F32(_) | Value::F64(_) => {
-                    Value::F64(comps(v).0 + fre * ek).cast(dt)
-                }
-                Value::C64(_) | Value::C128(_) => {
+            match corner {
+                Corner::Zero => {
                     let (r, i) = comps(v);
-                    Value::C128(nf::Complex64::new(r + fre * ek, i + fim * ek)).cast(dt)
+                    if r.hypot(i) <= ek {
+                        Value::Bool(false).cast(dt)
+                    } else {
+                        v
+                    }
                 }
-                _ => {
-                    let (lo, hi) = dt.integer_range().expect("integer dtype");
-                    let x = comps(v).0 as i128;
-                    let d = (fre * ek).abs().ceil() as i128 * if fre < 0.0 { -1 } else { 1 };
-                    let y = x.saturating_add(d).clamp(lo, hi);
-                    int_value(y, dt)
-                }
+                Corner::Scale(fre, fim) => match v {
+                    Value::Bool(b) => Value::Bool(if ek >= 0.5 && fre > 0.0 { !b } else { b }),
+                    Value::F16(_) | Value::F32(_) | Value::F64(_) => {
+                        Value::F64(comps(v).0 + fre * ek).cast(dt)
+                    }
+                    Value::C64(_) | Value::C128(_) => {
+                        let (r, i) = comps(v);
+                        Value::C128(nf::Complex64::new(r + fre * ek, i + fim * ek)).cast(dt)
+                    }
+                    _ => {
+                        let (lo, hi) = dt.integer_range().expect("integer dtype");
+                        let x = comps(v).0 as i128;
+                        let mag = (fre * ek).abs().ceil().min(1e30) as i128;
+                        let d = if fre < 0.0 { -mag } else { mag };
+                        int_value(x.saturating_add(d).clamp(lo, hi), dt)
+                    }
+                },
             }
         };
         flat.set(&[k as isize], nv).expect("in bounds");
@@ -2140,21 +2168,24 @@ fn int_value(x: i128, dt: DType) -> Value {
     }
 }
 
-/// Corner factors per tainted operand.
-fn corners(dt: DType, many: bool) -> Vec<(f64, f64)> {
-    if dt.is_complex() {
-        let mut c = vec![(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)];
+/// The corners tried per tainted operand.
+fn corners(dt: DType, many: bool) -> Vec<Corner> {
+    let s = |r: f64, i: f64| Corner::Scale(r, i);
+    let mut c = if dt.is_complex() {
+        let mut c = vec![s(1.0, 1.0), s(1.0, -1.0), s(-1.0, 1.0), s(-1.0, -1.0)];
         if !many {
-            c.extend([(0.5, 0.5), (-0.5, -0.5), (1.0, 0.0), (0.0, 1.0)]);
+            c.extend([s(0.5, 0.5), s(-0.5, -0.5), s(1.0, 0.0), s(0.0, 1.0)]);
         }
         c
     } else if dt.is_bool() {
-        vec![(1.0, 0.0)]
+        return vec![s(1.0, 0.0)];
     } else if many {
-        vec![(-1.0, 0.0), (1.0, 0.0)]
+        vec![s(-1.0, 0.0), s(1.0, 0.0)]
     } else {
-        vec![(-1.0, 0.0), (1.0, 0.0), (-0.5, 0.0), (0.5, 0.0)]
-    }
+        vec![s(-1.0, 0.0), s(1.0, 0.0), s(-0.5, 0.0), s(0.5, 0.0)]
+    };
+    c.push(Corner::Zero);
+    c
 }
 
 /// Error bounds of every step (see the module docs).
@@ -2234,6 +2265,8 @@ fn tainted_groups(max_bound: &nf::Result<Array>, size: usize) -> Vec<f64> {
     }
 }
 
+/// Bounds of an elementwise step: the step re-evaluated at the corners of its operands' error
+/// boxes (`2 × the largest deviation + ulps`).
 fn elementwise_bound(
     case: &Case,
     i: usize,
@@ -2268,27 +2301,55 @@ fn elementwise_bound(
     let n = rv.len();
     let mut dev = vec![0.0f64; n];
     let mut err = false;
-    // elements fed by an unbounded input are unbounded
+    // the operands' bounds at each output element
+    let mut largest = vec![0.0f64; n];
     for &a in &tainted {
         let ea = bounds[a].as_ref().expect("tainted");
-        if ea.iter().all(|x| x.is_finite()) {
-            continue;
-        }
         let src = refs[a].as_ref().expect("value");
         let b = leaf_f64(src.shape(), ea.clone()).try_broadcast_to(r.shape().clone());
         match eval_f64(b) {
             Some(v) if v.len() == n => {
-                for (d, x) in dev.iter_mut().zip(v) {
-                    if !x.is_finite() {
-                        *d = f64::INFINITY;
-                    }
+                for (l, x) in largest.iter_mut().zip(v) {
+                    *l = l.max(x);
                 }
             }
-            _ => dev.iter_mut().for_each(|d| *d = f64::INFINITY),
+            _ => largest.iter_mut().for_each(|l| *l = f64::INFINITY),
         }
     }
+    // elements fed by an unbounded input are unbounded; periodic and sawtooth functions of a
+    // wide interval may take any value
+    let periodic = matches!(
+        spec,
+        Spec::Unary(UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tan, _)
+    ) || (matches!(spec, Spec::Binary(BinaryOp::Rem | BinaryOp::FloorDiv, ..))
+        && out_dt.is_inexact());
+    for (d, &l) in dev.iter_mut().zip(&largest) {
+        if !l.is_finite() || (periodic && l > 0.25) {
+            *d = f64::INFINITY;
+        }
+    }
+    // `==` / `!=` only change on a set of measure zero: test `<` and `>` at the corners instead
+    let probes: Vec<Spec> = match spec {
+        Spec::Binary(BinaryOp::Eq | BinaryOp::Ne, x, y) => vec![
+            spec.clone(),
+            Spec::Binary(BinaryOp::Lt, x.clone(), y.clone()),
+            Spec::Binary(BinaryOp::Gt, x.clone(), y.clone()),
+        ],
+        s => vec![s.clone()],
+    };
+    let centres: Vec<Vec<Value>> = probes
+        .iter()
+        .map(|p| {
+            let get = |j: usize| Array::from_ndarray(refs[j].as_ref().expect("value"));
+            guarded(|| apply(p, &get, &case.inputs).and_then(|a| a.try_eval()))
+                .ok()
+                .and_then(|o| o.ok())
+                .map(|o| o.values())
+                .unwrap_or_default()
+        })
+        .collect();
     let many = tainted.len() > 2;
-    let options: Vec<Vec<Option<(f64, f64)>>> = tainted
+    let options: Vec<Vec<Option<Corner>>> = tainted
         .iter()
         .map(|&a| {
             let dt = refs[a].as_ref().expect("value").dtype();
@@ -2304,12 +2365,10 @@ fn elementwise_bound(
         for (t, &a) in tainted.iter().enumerate() {
             let k = c % options[t].len();
             c /= options[t].len();
-            if let Some((fr, fi)) = options[t][k] {
+            if let Some(corner) = options[t][k] {
                 let src = refs[a].as_ref().expect("value");
-                leaves.push((
-                    a,
-                    perturb(src, bounds[a].as_ref().expect("tainted"), fr, fi),
-                ));
+                let ea = bounds[a].as_ref().expect("tainted");
+                leaves.push((a, perturb(src, ea, corner)));
             }
         }
         let get = |j: usize| {
@@ -2320,34 +2379,18 @@ fn elementwise_bound(
                 .unwrap_or_else(|| refs[j].as_ref().expect("value"));
             Array::from_ndarray(nd)
         };
-        let out = guarded(|| apply(spec, &get, &case.inputs).and_then(|a| a.try_eval()));
-        match out {
-            Ok(Ok(o)) if o.shape() == r.shape() => {
-                for (k, v) in o.values().into_iter().enumerate() {
-                    dev[k] = dev[k].max(deviation(v, rv[k]));
+        for (p, centre) in probes.iter().zip(&centres) {
+            let out = guarded(|| apply(p, &get, &case.inputs).and_then(|a| a.try_eval()));
+            match out {
+                Ok(Ok(o)) if o.shape() == r.shape() && centre.len() == n => {
+                    for (k, v) in o.values().into_iter().enumerate() {
+                        dev[k] = dev[k].max(deviation(v, centre[k]));
+                    }
                 }
-            }
-            _ => {
-                err = true;
-                dev.iter_mut().for_each(|d| *d = f64::INFINITY);
-            }
-        }
-    }
-    // oscillating or periodic functions: a wide input interval may hit any value
-    let wide = match spec {
-        Spec::Unary(UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tan, a) => bounds[*a].clone(),
-        Spec::Binary(BinaryOp::Rem | BinaryOp::FloorDiv, ..) if out_dt.is_inexact() => tainted
-            .iter()
-            .map(|&a| bounds[a].clone())
-            .next()
-            .flatten()
-            .filter(|v| v.len() == n),
-        _ => None,
-    };
-    if let Some(w) = wide.filter(|w| w.len() == n) {
-        for (d, x) in dev.iter_mut().zip(w) {
-            if x > 0.25 {
-                *d = f64::INFINITY;
+                _ => {
+                    err = true;
+                    dev.iter_mut().for_each(|d| *d = f64::INFINITY);
+                }
             }
         }
     }
@@ -2363,7 +2406,44 @@ fn elementwise_bound(
     (Some(b), err)
 }
 
-/// Bounds of a reduction (sum: `Σ E + n·eps·Σ|x| + ulp`, ...).
+/// Per-group sums of `f(x)` over a reduction's groups, as f64.
+fn group_sum(x: &NdArray, ra: &RedArgs, keep: bool, f: impl Fn(f64) -> f64) -> Option<Vec<f64>> {
+    let v: Vec<f64> = magnitudes(x).into_iter().map(f).collect();
+    eval_f64(leaf_f64(x.shape(), v).try_sum(ra.plain(keep)))
+}
+
+/// Whether some order of multiplying a group's elements may overflow (or underflow and then
+/// be scaled up): the products of the factors above and below 1 in magnitude.
+fn product_unstable(up: f64, down: f64, dt: DType) -> bool {
+    let top = max_finite(dt).log2();
+    let bottom = min_normal(dt).log2();
+    up > top || (down < bottom && up > 0.0) || up.is_nan() || down.is_nan()
+}
+
+/// Whether a sum of magnitudes stays below the largest finite value (false for NaN).
+fn fits(total: f64, dt: DType) -> bool {
+    total <= max_finite(dt)
+}
+
+fn log_up(m: f64) -> f64 {
+    if m > 1.0 {
+        m.log2()
+    } else {
+        0.0
+    }
+}
+fn log_down(m: f64) -> f64 {
+    if m > 0.0 && m < 1.0 {
+        m.log2()
+    } else {
+        0.0
+    }
+}
+
+/// Bounds of a reduction: sums `Σ E + n·eps·Σ|x| + ulp` (unbounded where a partial sum may
+/// overflow), products by interval arithmetic (unbounded where a partial product may overflow),
+/// max/min the largest input bound (and the sign of a zero), any/all/arg* unbounded in groups
+/// with any inexact input, mean/var/std by their formulas.
 fn reduce_bound(
     red: Red,
     ra: &RedArgs,
@@ -2373,7 +2453,7 @@ fn reduce_bound(
 ) -> Option<Vec<f64>> {
     let m = r.size();
     let inf = vec![f64::INFINITY; m];
-    let n = if m == 0 { 0 } else { x.size() / m };
+    let n = x.size().checked_div(m).unwrap_or(0);
     let nf_ = n as f64;
     let out = r.dtype();
     let rv = r.values();
@@ -2384,6 +2464,7 @@ fn reduce_bound(
     if ra.dtype.is_some() && ex.is_some() {
         return Some(inf);
     }
+    let overflow = |total: f64, dt: DType| !fits(total, dt);
     let bound = match red {
         Red::Sum => {
             let se = ex_leaf.as_ref().map(|e| sum(e, ra.keepdims));
@@ -2393,7 +2474,13 @@ fn reduce_bound(
             let sx = sum(&xs, ra.keepdims)?;
             let se = se.flatten().unwrap_or_else(|| vec![0.0; m]);
             (0..m)
-                .map(|k| se[k] + nf_ * eps(out) * sx[k] + ulp(k, out))
+                .map(|k| {
+                    if overflow(sx[k] + se[k], out) {
+                        f64::INFINITY
+                    } else {
+                        se[k] + nf_ * eps(out) * sx[k] + ulp(k, out)
+                    }
+                })
                 .collect()
         }
         Red::Prod => {
@@ -2407,18 +2494,50 @@ fn reduce_bound(
                 }
                 None => p0.clone(),
             };
+            let up = group_sum(x, ra, ra.keepdims, log_up)?;
+            let down = group_sum(x, ra, ra.keepdims, log_down)?;
             let h = nf_ * eps(out) / 2.0;
             (0..m)
-                .map(|k| p1[k] * h.exp() - p0[k] * (-h).exp() + ulp(k, out))
+                .map(|k| {
+                    if product_unstable(up[k], down[k], out) {
+                        f64::INFINITY
+                    } else {
+                        p1[k] * h.exp() - p0[k] * (-h).exp()
+                            + ulp(k, out)
+                            + if down[k] < min_normal(out).log2() {
+                                nf_ * spacing(0.0, out)
+                            } else {
+                                0.0
+                            }
+                    }
+                })
                 .collect()
         }
         Red::Max | Red::Min => {
-            let e = ex_leaf?;
+            // the sign of a zero result depends on the order of comparisons (max(-0.0, 0.0))
+            let zero_sign: Vec<f64> = (0..m)
+                .map(|k| {
+                    let (re, im) = comps(rv[k]);
+                    if ALLOW_ZERO_SIGN_IN_MAX_MIN
+                        && out.is_inexact()
+                        && (re == 0.0 || (out.is_complex() && im == 0.0))
+                    {
+                        spacing(0.0, out)
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let Some(e) = ex_leaf else {
+                return Some(zero_sign);
+            };
             if x.dtype().is_complex() {
                 return Some(inf);
             }
             let mx = eval_f64(e.try_max(ra.plain(ra.keepdims))).unwrap_or(inf);
-            (0..m).map(|k| 2.0 * mx[k] + ulp(k, out)).collect()
+            (0..m)
+                .map(|k| 2.0 * mx[k] + ulp(k, out) + zero_sign[k])
+                .collect()
         }
         Red::Any | Red::All => {
             let e = ex_leaf?;
@@ -2439,7 +2558,13 @@ fn reduce_bound(
                 None => vec![0.0; m],
             };
             (0..m)
-                .map(|k| se[k] / nf_ + eps(acc) * sx[k] + ulp(k, acc) + ulp(k, out))
+                .map(|k| {
+                    if overflow(sx[k] + se[k], acc) {
+                        f64::INFINITY
+                    } else {
+                        se[k] / nf_ + eps(acc) * sx[k] + ulp(k, acc) + ulp(k, out)
+                    }
+                })
                 .collect()
         }
         Red::Var | Red::Std => var_bound(red == Red::Std, ra, x, ex_leaf.as_ref(), &xs, r, n)?,
@@ -2506,11 +2631,16 @@ fn var_bound(
         .ok()?;
     let es = eval_f64(esq.try_sum(ra.plain(ra.keepdims)))?;
     let sd2 = eval_f64(nf::try_multiply(&d, &d).and_then(|t| t.try_sum(ra.plain(ra.keepdims))))?;
+    let sx = eval_f64(xs.try_sum(ra.plain(ra.keepdims)))?;
     let denom = nf_ - ra.ddof as f64;
     let rv = r.values();
     Some(
         (0..m)
             .map(|k| {
+                // a partial sum of x or of the squares may overflow in some order
+                if !fits(sx[k], acc) || !fits(sd2[k] + es[k], acc) {
+                    return f64::INFINITY;
+                }
                 let es = es[k] + nf_ * e * sd2[k];
                 let ev = if denom <= 0.0 {
                     if es > 0.0 {
@@ -2552,7 +2682,8 @@ fn scan_bound(
             x.shape()[(if a < 0 { a + nd } else { a }) as usize]
         }
     } as f64;
-    let xs = leaf_f64(x.shape(), magnitudes(x));
+    let mags = magnitudes(x);
+    let xs = leaf_f64(x.shape(), mags.clone());
     let ex = ex.map(|e| leaf_f64(x.shape(), e.to_vec()));
     let cum = |a: &Array, p: bool| {
         eval_f64(if p {
@@ -2578,10 +2709,21 @@ fn scan_bound(
             Some(e) => eval_f64(nf::try_add(&xs, e).and_then(|s| s.try_cumprod(axis)))?,
             None => p0.clone(),
         };
+        let logs = |f: fn(f64) -> f64| {
+            let v: Vec<f64> = mags.iter().map(|&m| f(m)).collect();
+            cum(&leaf_f64(x.shape(), v), false)
+        };
+        let (up, down) = (logs(log_up)?, logs(log_down)?);
         let h = len * eps(out) / 2.0;
         Some(
             (0..m)
-                .map(|k| p1[k] * h.exp() - p0[k] * (-h).exp() + ulp_of(rv[k], out))
+                .map(|k| {
+                    if product_unstable(up[k], down[k], out) {
+                        f64::INFINITY
+                    } else {
+                        p1[k] * h.exp() - p0[k] * (-h).exp() + ulp_of(rv[k], out)
+                    }
+                })
                 .collect(),
         )
     } else {
@@ -2592,7 +2734,13 @@ fn scan_bound(
         };
         Some(
             (0..m)
-                .map(|k| se[k] + len * eps(out) * sx[k] + ulp_of(rv[k], out))
+                .map(|k| {
+                    if !fits(sx[k] + se[k], out) {
+                        f64::INFINITY
+                    } else {
+                        se[k] + len * eps(out) * sx[k] + ulp_of(rv[k], out)
+                    }
+                })
                 .collect(),
         )
     }
