@@ -9,6 +9,9 @@
 
 use std::hint::black_box;
 
+/// The std scalar counterparts of a binary routine (f64, f32).
+type ScalarPair = (fn(f64, f64) -> f64, fn(f32, f32) -> f32);
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use numfuse_codegen::vmath::{self, BinaryFn, Level, UnaryFn};
 
@@ -170,7 +173,7 @@ fn binary(c: &mut Criterion) {
         let x32: Vec<f32> = x64.iter().map(|&v| v as f32).collect();
         let y32 = aligned(&y64.iter().map(|&v| v as f32).collect::<Vec<f32>>());
         let y64 = aligned(&y64);
-        let (s64, s32): (fn(f64, f64) -> f64, fn(f32, f32) -> f32) = match f {
+        let (s64, s32): ScalarPair = match f {
             BinaryFn::Pow => (f64::powf, f32::powf),
             BinaryFn::Atan2 => (f64::atan2, f32::atan2),
             BinaryFn::Hypot => (f64::hypot, f32::hypot),

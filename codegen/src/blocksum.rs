@@ -11,6 +11,11 @@ use crate::emit::{clif_type, fconst};
 use crate::vemit::{self, Lanes};
 use cranelift::prelude::*;
 
+/// Advances operand pointers by a number of elements along the summed dimension.
+pub type Advance<'a> = &'a dyn Fn(&mut FunctionBuilder, &[Value], i64) -> Vec<Value>;
+/// Emits the vector of summands at the given pointers.
+pub type Partial<'a> = &'a mut dyn FnMut(&mut FunctionBuilder, &[Value]) -> Value;
+
 /// Elements per block.
 pub const BLOCK: i64 = 128;
 
@@ -22,8 +27,8 @@ pub fn blocked_sum(
     l: &Lanes,
     n: Value,
     ptrs: &[Value],
-    advance: &dyn Fn(&mut FunctionBuilder, &[Value], i64) -> Vec<Value>,
-    partial: &mut dyn FnMut(&mut FunctionBuilder, &[Value]) -> Value,
+    advance: Advance,
+    partial: Partial,
     acc: Variable,
 ) -> (Vec<Value>, Value) {
     let ft = clif_type(l.elem);

@@ -1257,6 +1257,8 @@ struct Gen {
     uses: Vec<u32>,
     max_elems: usize,
     panic: Option<String>,
+    /// The last step is a build-time error; nothing can follow it.
+    ended: bool,
 }
 
 impl Gen {
@@ -1282,6 +1284,13 @@ impl Gen {
                 self.arrs.push(a);
                 self.uses.push(0);
                 Some(self.nodes.len() - 1)
+            }
+            Ok(Err(_)) if self.rng.chance(0.01) => {
+                // keep an occasional build-time error (empty max, bad axis, out-of-range weak
+                // scalar, ...) as the final step: every mode must raise the same error
+                self.nodes.push(spec);
+                self.ended = true;
+                None
             }
             Ok(_) => None,
             Err(p) => {
@@ -1765,6 +1774,7 @@ pub fn generate(seed: u64, index: u64) -> Result<Case, (Case, String)> {
         uses: Vec::new(),
         max_elems,
         panic: None,
+        ended: false,
     };
     let dt = random_dtype(&mut g.rng);
     let p = g.profile();
@@ -1786,13 +1796,13 @@ pub fn generate(seed: u64, index: u64) -> Result<Case, (Case, String)> {
     };
     for _ in 0..n_ops {
         for _attempt in 0..12 {
-            if g.step() {
+            if g.ended || g.step() {
                 break;
             }
         }
     }
     for _ in 0..2 {
-        if g.rng.chance(0.5) {
+        if !g.ended && g.rng.chance(0.5) {
             g.join_dangling();
         }
     }

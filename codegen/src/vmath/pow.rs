@@ -5,11 +5,13 @@
 //! leading term in double-double), so that `y log|x|` is known to about `2^-57` absolute
 //! even at the overflow threshold; the exponential takes the double-double argument through
 //! [`exp_core`]. Signs, zeros, infinities, NaNs and negative bases are handled with selects.
+//! For `f32` operands the plain-double logarithm of `super::log` is accurate enough.
 
 use super::consts::*;
 use super::driver::Binary;
 use super::exp::{exp_core, one_plus};
 use super::fp::*;
+use super::log::{finish_ln, log_core};
 
 /// `log(x)` as a double-double `(hi, lo)` for finite `x > 0` (subnormals included).
 #[inline(always)]
@@ -63,39 +65,55 @@ fn int_parity(y: f64) -> (bool, bool) {
     (is_int, odd_small || odd_big)
 }
 
+/// `pow(x, y)` with C99 special cases; `LITE` (used for `f32` operands) takes `log|x|` in
+/// plain double precision, which is ample once the result is rounded to `f32`.
+#[inline(always)]
+fn pow<const F: bool, const LITE: bool>(x: f64, y: f64) -> f64 {
+    let ax = abs(x);
+    let (is_int, odd) = int_parity(y);
+    // Clamp y: beyond 2^64 the result over/underflows anyway unless |x| == 1, and the
+    // clamp keeps the products below finite (also for y = +-inf).
+    let yc = y.clamp(-1.8446744073709552e19, 1.8446744073709552e19);
+    let (wh, wl) = if LITE {
+        let (k, hi, lo) = log_core::<F>(ax, 0.0);
+        (yc * finish_ln::<F>(k, hi, lo), 0.0)
+    } else {
+        let (lh, ll) = log_dd::<F>(ax);
+        let (wh, we) = two_prod::<F>(yc, lh);
+        (wh, mla::<F>(yc, ll, we))
+    };
+    let far = abs(wh) >= 1100.0 || wh.is_nan();
+    let wh = if far { copysign(1100.0, wh) } else { wh };
+    let wl = if far { 0.0 } else { wl };
+    let (k, r, em_lo) = exp_core::<F, true>(wh, wl);
+    let mag = scale2(one_plus(r, em_lo), k);
+    // Sign for negative bases with odd integer exponents; NaN for non-integer ones.
+    let neg = x.to_bits() & SIGN != 0;
+    let v = xorsign(mag, neg && odd);
+    let v = if x < 0.0 && !is_int { f64::NAN } else { v };
+    // x = +-0 or +-inf: magnitude 0 or inf depending on the sign of y (and of log|x|).
+    let zero_or_inf = ax == 0.0 || ax == f64::INFINITY;
+    let inf_result = (ax == 0.0) == (y < 0.0);
+    let zi = xorsign(if inf_result { f64::INFINITY } else { 0.0 }, neg && odd);
+    let v = if zero_or_inf { zi } else { v };
+    // NaN operands propagate, except pow(x, 0) = 1 and pow(1, y) = 1.
+    let v = if x.is_nan() || y.is_nan() { x + y } else { v };
+    if y == 0.0 || x == 1.0 {
+        1.0
+    } else {
+        v
+    }
+}
+
 /// `pow(x, y)` (first operand the base, second the exponent).
 pub(super) struct Pow;
 impl Binary for Pow {
     #[inline(always)]
     fn f64<const F: bool>(x: f64, y: f64) -> f64 {
-        let ax = abs(x);
-        let (is_int, odd) = int_parity(y);
-        // Clamp y: beyond 2^64 the result over/underflows anyway unless |x| == 1, and the
-        // clamp keeps the products below finite (also for y = +-inf).
-        let yc = y.clamp(-1.8446744073709552e19, 1.8446744073709552e19);
-        let (lh, ll) = log_dd::<F>(ax);
-        let (wh, we) = two_prod::<F>(yc, lh);
-        let wl = mla::<F>(yc, ll, we);
-        let far = abs(wh) >= 1100.0 || wh.is_nan();
-        let wh = if far { copysign(1100.0, wh) } else { wh };
-        let wl = if far { 0.0 } else { wl };
-        let (k, r, em_lo) = exp_core::<F, true>(wh, wl);
-        let mag = scale2(one_plus(r, em_lo), k);
-        // Sign for negative bases with odd integer exponents; NaN for non-integer ones.
-        let neg = x.to_bits() & SIGN != 0;
-        let v = xorsign(mag, neg && odd);
-        let v = if x < 0.0 && !is_int { f64::NAN } else { v };
-        // x = +-0 or +-inf: magnitude 0 or inf depending on the sign of y (and of log|x|).
-        let zero_or_inf = ax == 0.0 || ax == f64::INFINITY;
-        let inf_result = (ax == 0.0) == (y < 0.0);
-        let zi = xorsign(if inf_result { f64::INFINITY } else { 0.0 }, neg && odd);
-        let v = if zero_or_inf { zi } else { v };
-        // NaN operands propagate, except pow(x, 0) = 1 and pow(1, y) = 1.
-        let v = if x.is_nan() || y.is_nan() { x + y } else { v };
-        if y == 0.0 || x == 1.0 {
-            1.0
-        } else {
-            v
-        }
+        pow::<F, false>(x, y)
+    }
+    #[inline(always)]
+    fn f32<const F: bool>(x: f32, y: f32) -> f32 {
+        pow::<F, true>(x as f64, y as f64) as f32
     }
 }
