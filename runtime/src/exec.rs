@@ -181,7 +181,7 @@ fn vector_math(op: &Op, args: &[&NdArray], in_place: bool) -> Option<NdArray> {
 /// A fresh C-contiguous copy: a plain memcpy into a pooled buffer when the source is
 /// contiguous, the general strided copy otherwise.
 fn contiguous_copy(x: &NdArray) -> NdArray {
-    if !x.is_c_contiguous() || x.dtype() == numfuse_ir::DType::Bool {
+    if !x.is_c_contiguous() || x.dtype() == numfuse_ir::DType::Bool || x.size() == 0 {
         return x.copy();
     }
     let mut out = Bytes::for_overwrite(x.dtype(), x.size());
