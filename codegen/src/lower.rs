@@ -171,7 +171,7 @@ impl Lower<'_, '_> {
     }
 
     /// The values of the `pre` phase for `lanes` consecutive points.
-    fn vector_phase(&mut self, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
+    pub(crate) fn vector_phase(&mut self, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
         vector_values(&mut self.b, self.k, l, ptrs)
     }
 
@@ -205,20 +205,27 @@ impl Lower<'_, '_> {
     fn vector_elementwise(&mut self, ptrs: Vec<Value>) {
         let l = self.lanes.expect("checked");
         let d = self.k.rank - 1;
-        self.vector_loop(d, ptrs, l.n, |this, cur| {
-            let vals = this.vector_phase(&l, cur);
-            this.store_all(&vals, cur);
-        });
+        self.vector_loop(
+            d,
+            ptrs,
+            l.n,
+            |this, cur| {
+                let vals = this.vector_phase(&l, cur);
+                this.store_all(&vals, cur);
+            },
+            |this, cur| this.level(d + 1, cur),
+        );
     }
 
     /// Vector main loop of `step` elements per iteration over dimension `d`, then the scalar
-    /// tail (`Next::Level` or `Next::Reduced` body per element).
-    fn vector_loop(
+    /// tail (`tail` per element: the next level, a reduced level, or an outer-reduction point).
+    pub(crate) fn vector_loop(
         &mut self,
         d: usize,
         ptrs: Vec<Value>,
         step: i64,
         mut vbody: impl FnMut(&mut Self, &[Value]),
+        mut tail: impl FnMut(&mut Self, Vec<Value>),
     ) {
         let i = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
@@ -265,11 +272,7 @@ impl Lower<'_, '_> {
         self.b.ins().brif(more, tbody, &[], exit, &[]);
         self.b.switch_to_block(tbody);
         let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
-        if !self.k.accs.is_empty() {
-            self.reduced_level(d + 1, cur);
-        } else {
-            self.level(d + 1, cur);
-        }
+        tail(self, cur);
         for (o, &v) in vars.iter().enumerate() {
             let p = self.b.use_var(v);
             let np = self.b.ins().iadd(p, self.strides[o][d]);
@@ -417,17 +420,24 @@ impl Lower<'_, '_> {
             .collect();
         let vaccs2 = vaccs.clone();
         let accs2 = accs.clone();
-        self.vector_loop(d, ptrs, 2 * l.n, move |this, cur| {
-            let second = this.advance(cur, l.n);
-            for (half, p) in [cur.to_vec(), second].into_iter().enumerate() {
-                let vals = this.vector_phase(&l, &p);
-                for (n, a) in accs2.iter().enumerate() {
-                    let acc = this.b.use_var(vaccs2[n][half]);
-                    let f = vemit::fold(&mut this.b, Some(&l), a.op, acc, vals[a.value as usize]);
-                    this.b.def_var(vaccs2[n][half], f);
+        self.vector_loop(
+            d,
+            ptrs,
+            2 * l.n,
+            move |this, cur| {
+                let second = this.advance(cur, l.n);
+                for (half, p) in [cur.to_vec(), second].into_iter().enumerate() {
+                    let vals = this.vector_phase(&l, &p);
+                    for (n, a) in accs2.iter().enumerate() {
+                        let acc = this.b.use_var(vaccs2[n][half]);
+                        let f =
+                            vemit::fold(&mut this.b, Some(&l), a.op, acc, vals[a.value as usize]);
+                        this.b.def_var(vaccs2[n][half], f);
+                    }
                 }
-            }
-        });
+            },
+            |this, cur| this.reduced_level(d + 1, cur),
+        );
         // the tail has already folded into the scalar accumulators; add the vector lanes
         for (n, a) in accs.iter().enumerate() {
             let v0 = self.b.use_var(vaccs[n][0]);

@@ -49,6 +49,34 @@ impl Lower<'_, '_> {
         let Some((&d, rest)) = dims.split_first() else {
             return self.point(&ptrs, pass);
         };
+        if rest.is_empty()
+            && matches!(pass, Pass::Accumulate)
+            && d + 1 == self.k.rank - self.k.reduced
+        {
+            if let Some(l) = self.lanes.filter(|_| self.out_contiguous()) {
+                // the kept innermost dimension in vectors: load, fold and store the accumulators
+                let acc = self.k.accs[0];
+                let out = self.k.stores[0].operand as usize;
+                return self.vector_loop(
+                    d,
+                    ptrs,
+                    l.n,
+                    |this, cur| {
+                        let vals = this.vector_phase(&l, cur);
+                        let old = this.b.ins().load(l.vt, flags(), cur[out], 0);
+                        let folded = crate::vemit::fold(
+                            &mut this.b,
+                            Some(&l),
+                            acc.op,
+                            old,
+                            vals[acc.value as usize],
+                        );
+                        this.b.ins().store(flags(), folded, cur[out], 0);
+                    },
+                    |this, cur| this.point(&cur, Pass::Accumulate),
+                );
+            }
+        }
         let i = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(i, zero);
@@ -83,6 +111,11 @@ impl Lower<'_, '_> {
         self.b.def_var(i, ni);
         self.b.ins().jump(head, &[]);
         self.b.switch_to_block(exit);
+    }
+
+    fn out_contiguous(&self) -> bool {
+        let o = &self.k.operands[self.k.stores[0].operand as usize];
+        o.inner == numfuse_ir::kernel::InnerStride::Contiguous && o.dtype == self.k.accs[0].dtype
     }
 
     fn point(&mut self, ptrs: &[Value], pass: Pass) {
