@@ -3,8 +3,10 @@
 
 use numfuse as nf;
 
-/// Runs `check` once under each evaluation mode.
+/// Runs `check` once under each evaluation mode, with the JIT compiling even tiny graphs (so
+/// Lazy and Eager exercise compiled kernels, Interpret the reference interpreter).
 pub fn in_all_modes(check: impl Fn()) {
+    nf::set_jit_threshold(0);
     for mode in [nf::Mode::Lazy, nf::Mode::Eager, nf::Mode::Interpret] {
         println!("mode: {mode:?}");
         nf::with_mode(mode, &check);
