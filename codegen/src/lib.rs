@@ -16,6 +16,7 @@ pub mod outer;
 pub mod support;
 pub mod vemit;
 pub mod vmath;
+pub mod vreduce;
 
 pub use abi::{CallArgs, KernelFn};
 pub use jit::{cache_stats, get_or_compile, Compiled};

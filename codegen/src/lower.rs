@@ -172,7 +172,7 @@ impl Lower<'_, '_> {
 
     /// The values of the `pre` phase for `lanes` consecutive points.
     pub(crate) fn vector_phase(&mut self, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
-        vector_values(&mut self.b, self.k, l, ptrs)
+        crate::vreduce::vector_values(&mut self.b, self.k, l, ptrs)
     }
 
     pub(crate) fn store_all(&mut self, vals: &[Value], ptrs: &[Value]) {
@@ -188,7 +188,7 @@ impl Lower<'_, '_> {
 
     /// Pointers advanced by `count` elements along the innermost dimension (contiguous
     /// operands only; broadcast ones stay).
-    fn advance(&mut self, ptrs: &[Value], count: i64) -> Vec<Value> {
+    pub(crate) fn advance(&mut self, ptrs: &[Value], count: i64) -> Vec<Value> {
         ptrs.iter()
             .zip(&self.k.operands)
             .map(|(&p, op)| match op.inner {
@@ -318,7 +318,7 @@ impl Lower<'_, '_> {
         self.store_all(&vals, &ptrs);
     }
 
-    fn reduced_level(&mut self, d: usize, ptrs: Vec<Value>) {
+    pub(crate) fn reduced_level(&mut self, d: usize, ptrs: Vec<Value>) {
         if d == self.k.rank {
             let vals = self.scalar_phase(false, &ptrs);
             for (n, a) in self.k.accs.clone().iter().enumerate() {
@@ -365,128 +365,4 @@ impl Lower<'_, '_> {
             _ => b.ins().umin(acc, x),
         }
     }
-
-    /// Innermost reduced loop in vectors: two vector accumulators per accumulator, folded
-    /// lane by lane into the scalar accumulator afterwards; the tail folds scalars.
-    fn vector_reduce_inner(&mut self, d: usize, ptrs: Vec<Value>) {
-        let l = self.lanes.expect("checked");
-        let accs = self.k.accs.clone();
-        let mut ptrs = ptrs;
-        let full_len = self.shape[d];
-        if accs.len() == 1 && accs[0].op == ReduceOp::Sum {
-            let k = self.k;
-            let value = accs[0].value as usize;
-            let inner: Vec<(InnerStride, i64)> = k
-                .operands
-                .iter()
-                .map(|o| (o.inner, o.dtype.itemsize() as i64))
-                .collect();
-            let advance = |b: &mut FunctionBuilder, p: &[Value], count: i64| -> Vec<Value> {
-                p.iter()
-                    .zip(&inner)
-                    .map(|(&p, &(class, item))| {
-                        if class == InnerStride::Contiguous {
-                            b.ins().iadd_imm_s(p, count * item)
-                        } else {
-                            p
-                        }
-                    })
-                    .collect()
-            };
-            let mut partial =
-                |b: &mut FunctionBuilder, p: &[Value]| vector_values(b, k, &l, p)[value];
-            let (after, left) = crate::blocksum::blocked_sum(
-                &mut self.b,
-                &l,
-                full_len,
-                &ptrs,
-                &advance,
-                &mut partial,
-                self.accs[0],
-            );
-            ptrs = after;
-            self.shape[d] = left;
-        }
-        let vaccs: Vec<[Variable; 2]> = accs
-            .iter()
-            .map(|a| {
-                let id = fconst(&mut self.b, clif_type(l.elem), vemit::identity(a.op));
-                let splat = self.b.ins().splat(l.vt, id);
-                let v = [self.b.declare_var(l.vt), self.b.declare_var(l.vt)];
-                self.b.def_var(v[0], splat);
-                self.b.def_var(v[1], splat);
-                v
-            })
-            .collect();
-        let vaccs2 = vaccs.clone();
-        let accs2 = accs.clone();
-        self.vector_loop(
-            d,
-            ptrs,
-            2 * l.n,
-            move |this, cur| {
-                let second = this.advance(cur, l.n);
-                for (half, p) in [cur.to_vec(), second].into_iter().enumerate() {
-                    let vals = this.vector_phase(&l, &p);
-                    for (n, a) in accs2.iter().enumerate() {
-                        let acc = this.b.use_var(vaccs2[n][half]);
-                        let f =
-                            vemit::fold(&mut this.b, Some(&l), a.op, acc, vals[a.value as usize]);
-                        this.b.def_var(vaccs2[n][half], f);
-                    }
-                }
-            },
-            |this, cur| this.reduced_level(d + 1, cur),
-        );
-        // the tail has already folded into the scalar accumulators; add the vector lanes
-        for (n, a) in accs.iter().enumerate() {
-            let v0 = self.b.use_var(vaccs[n][0]);
-            let v1 = self.b.use_var(vaccs[n][1]);
-            let v = vemit::fold(&mut self.b, Some(&l), a.op, v0, v1);
-            let mut acc = self.b.use_var(self.accs[n]);
-            for lane in 0..l.n {
-                let x = self.b.ins().extractlane(v, lane as u8);
-                acc = vemit::fold(&mut self.b, None, a.op, acc, x);
-            }
-            self.b.def_var(self.accs[n], acc);
-        }
-        self.shape[d] = full_len;
-    }
-}
-
-/// The values of the `pre` phase of `k` for `l.n` consecutive points at `ptrs`.
-fn vector_values(b: &mut FunctionBuilder, k: &Kernel, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
-    let mut vals: Vec<Value> = Vec::with_capacity(k.pre.len());
-    for inst in &k.pre {
-        let v = match inst {
-            KInst::Load(o) => {
-                let op = &k.operands[*o as usize];
-                if op.inner == InnerStride::Broadcast {
-                    let s = b
-                        .ins()
-                        .load(clif_type(op.dtype), flags(), ptrs[*o as usize], 0);
-                    b.ins().splat(l.vt, s)
-                } else {
-                    b.ins().load(l.vt, flags(), ptrs[*o as usize], 0)
-                }
-            }
-            KInst::Const(s, d) => vemit::vconst(b, l, *s, *d),
-            KInst::Unary(op, d, a) => vemit::vunary(b, l, *op, *d, vals[*a as usize]),
-            KInst::Binary(op, d, x, y) => {
-                vemit::vbinary(b, l, *op, *d, vals[*x as usize], vals[*y as usize])
-            }
-            KInst::Select(c, x, y) => vemit::vselect(
-                b,
-                l,
-                vals[*c as usize],
-                vals[*x as usize],
-                vals[*y as usize],
-            ),
-            KInst::Cast(..) | KInst::Acc(_) => {
-                unreachable!("not vectorizable (checked by lanes_for)")
-            }
-        };
-        vals.push(v);
-    }
-    vals
 }

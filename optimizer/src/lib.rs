@@ -6,6 +6,7 @@
 //! The egg rewrite families, contraction ordering and the memory plan arrive with the
 //! "E-graph optimizer" issue; the graph arena already performs CSE by hash-consing.
 
+mod kernel_builder;
 pub mod schedule;
 
 pub use schedule::{schedule, Access, KernelStep, Realize, Schedule, Step};

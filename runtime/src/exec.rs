@@ -108,7 +108,7 @@ pub fn eval(
                     ex.values[a0.unwrap_or(0)] = None;
                 }
                 let refs: Vec<&NdArray> = args.iter().collect();
-                let v = match vector_math(&node.op, &refs, private) {
+                let v = match crate::libcall::vector_math(&node.op, &refs, private) {
                     Some(v) => v,
                     None => interp::eval_op(&node.op, &refs)?,
                 };
@@ -127,70 +127,6 @@ pub fn eval(
         r.schedule = Some(sched.clone());
     }
     Ok(outs)
-}
-
-/// Transcendental ufuncs on float32/float64 through the vectorized `vmath` routines (AVX-512
-/// / AVX2 with run-time dispatch): the argument is copied into a fresh contiguous buffer and
-/// transformed in place. `None` for everything else (the interpreter's routine runs).
-fn vector_math(op: &Op, args: &[&NdArray], in_place: bool) -> Option<NdArray> {
-    use numfuse_codegen::vmath::{self, BinaryFn, UnaryFn};
-    use numfuse_ir::{BinaryOp, DType};
-    let dtype = args.first()?.dtype();
-    if !matches!(dtype, DType::Float32 | DType::Float64) {
-        return None;
-    }
-    if !matches!(op, Op::Unary(_) | Op::Binary(_)) {
-        return None;
-    }
-    let out =
-        if in_place && args[0].is_c_contiguous() && args[0].offset() == 0 && !args[0].is_view() {
-            args[0].clone()
-        } else {
-            contiguous_copy(args[0])
-        };
-    match op {
-        Op::Unary(u) => {
-            let f = UnaryFn::ALL.into_iter().find(|f| f.name() == u.name())?;
-            if dtype == DType::Float64 {
-                out.update_in_place(|xs: &mut [f64]| vmath::unary_f64(f, xs));
-            } else {
-                out.update_in_place(|xs: &mut [f32]| vmath::unary_f32(f, xs));
-            }
-        }
-        Op::Binary(b) => {
-            let f = match b {
-                BinaryOp::Pow => BinaryFn::ALL.into_iter().find(|f| f.name() == "pow"),
-                BinaryOp::Arctan2 => BinaryFn::ALL.into_iter().find(|f| f.name() == "atan2"),
-                BinaryOp::Hypot => BinaryFn::ALL.into_iter().find(|f| f.name() == "hypot"),
-                _ => None,
-            }?;
-            let y = args[1].as_c_contiguous();
-            if dtype == DType::Float64 {
-                let ys = y.to_vec::<f64>().ok()?;
-                out.update_in_place(|xs: &mut [f64]| vmath::binary_f64(f, xs, &ys));
-            } else {
-                let ys = y.to_vec::<f32>().ok()?;
-                out.update_in_place(|xs: &mut [f32]| vmath::binary_f32(f, xs, &ys));
-            }
-        }
-        _ => return None,
-    }
-    Some(out)
-}
-
-/// A fresh C-contiguous copy: a plain memcpy into a pooled buffer when the source is
-/// contiguous, the general strided copy otherwise.
-fn contiguous_copy(x: &NdArray) -> NdArray {
-    if !x.is_c_contiguous() || x.dtype() == numfuse_ir::DType::Bool || x.size() == 0 {
-        return x.copy();
-    }
-    let mut out = Bytes::for_overwrite(x.dtype(), x.size());
-    let data = x.data();
-    crate::with_dtype!(x.dtype(), T => {
-        let src = &data.as_slice::<T>()[x.offset()..x.offset() + x.size()];
-        out.as_mut_slice::<T>().copy_from_slice(src);
-    });
-    NdArray::from_bytes(out, x.shape().clone())
 }
 
 struct Executor<'a> {

@@ -18,6 +18,7 @@ pub mod exec;
 pub mod format;
 pub mod interp;
 pub mod layout;
+mod libcall;
 pub mod mutate;
 pub mod ndarray;
 pub mod value;
