@@ -2335,14 +2335,69 @@ fn elementwise_bound(
         }
     }
     // elements fed by an unbounded input are unbounded; periodic and sawtooth functions of a
-    // wide interval may take any value
-    let periodic = matches!(
-        spec,
-        Spec::Unary(UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tan, _)
-    ) || (matches!(spec, Spec::Binary(BinaryOp::Rem | BinaryOp::FloorDiv, ..))
-        && out_dt.is_inexact());
-    for (d, &l) in dev.iter_mut().zip(&largest) {
-        if !l.is_finite() || (periodic && l > 0.25) {
+    // wide interval (compared with the period) may take any value
+    let bcast = |shape: &Shape, v: Vec<f64>| {
+        eval_f64(leaf_f64(shape, v).try_broadcast_to(r.shape().clone())).filter(|v| v.len() == n)
+    };
+    let arg_mag = |a: &Arg| match a {
+        Arg::Scalar(s) => vec![s.as_f64().hypot(s.imag_f64()); n],
+        Arg::Node(j) => {
+            let src = refs[*j].as_ref().expect("value");
+            bcast(src.shape(), magnitudes(src)).unwrap_or_else(|| vec![f64::NAN; n])
+        }
+    };
+    let arg_bound = |a: &Arg| match a {
+        Arg::Node(j) => match &bounds[*j] {
+            Some(e) => {
+                let src = refs[*j].as_ref().expect("value");
+                bcast(src.shape(), e.clone()).unwrap_or_else(|| vec![f64::INFINITY; n])
+            }
+            None => vec![0.0; n],
+        },
+        Arg::Scalar(_) => vec![0.0; n],
+    };
+    // the error of the "phase" (argument / period) at each element
+    let phase_error: Option<Vec<f64>> = match spec {
+        Spec::Unary(UnaryOp::Sin | UnaryOp::Cos | UnaryOp::Tan, _) => Some(largest.clone()),
+        // x mod y: a change of x by ex or of y by ey moves x/y by (ex + ey·|x/y|) / |y|
+        Spec::Binary(BinaryOp::Rem, a, b) => {
+            let (ma, mb, ea, eb) = (arg_mag(a), arg_mag(b), arg_bound(a), arg_bound(b));
+            Some(
+                (0..n)
+                    .map(|k| (ea[k] + eb[k] * ma[k] / mb[k]) / mb[k])
+                    .collect(),
+            )
+        }
+        // casts to integers wrap (period 2^bits)
+        Spec::Cast(_, to) if to.is_integer() => Some(
+            largest
+                .iter()
+                .map(|&l| l / 2f64.powi(to.bits() as i32))
+                .collect(),
+        ),
+        // wrapping products and bit operations of an uncertain integer: any value
+        Spec::Binary(
+            BinaryOp::Mul
+            | BinaryOp::Pow
+            | BinaryOp::Shl
+            | BinaryOp::Shr
+            | BinaryOp::BitAnd
+            | BinaryOp::BitOr
+            | BinaryOp::BitXor,
+            ..,
+        )
+        | Spec::Unary(UnaryOp::Square, _)
+            if out_dt.is_integer() =>
+        {
+            Some(vec![f64::INFINITY; n])
+        }
+        _ => None,
+    };
+    for (k, (d, &l)) in dev.iter_mut().zip(&largest).enumerate() {
+        let wide = phase_error
+            .as_ref()
+            .is_some_and(|p| p[k].is_nan() || p[k] >= 0.25);
+        if !l.is_finite() || (l > 0.0 && wide) {
             *d = f64::INFINITY;
         }
     }
