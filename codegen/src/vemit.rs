@@ -149,7 +149,11 @@ fn as_float(b: &mut FunctionBuilder, l: &Lanes, m: Value) -> Value {
 pub fn vconst(b: &mut FunctionBuilder, l: &Lanes, s: Scalar, d: DType) -> Value {
     if d == DType::Bool {
         let lane = l.mt.lane_type();
-        let v = if s.as_f64() != 0.0 { -1 } else { 0 };
+        let v = if s.as_f64() != 0.0 || s.imag_f64() != 0.0 {
+            -1
+        } else {
+            0
+        };
         let c = crate::emit::iconst(b, lane, v);
         return b.ins().splat(l.mt, c);
     }

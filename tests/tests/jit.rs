@@ -145,3 +145,14 @@ fn compiled_sums_are_at_least_as_accurate_as_pairwise() {
     );
     nf::set_jit_threshold(1 << 15);
 }
+
+#[test]
+fn complex_scalar_condition_in_vector_loops() {
+    // found by the fuzzer: a complex constant used as a condition was truthy only by its real part
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let x = nf::array([1.0, 2.0, 3.0, 4.0, 5.0]);
+    let y = nf::where_(nf::Complex64::new(0.0, 1.0), &x, -&x);
+    assert_eq!(y.to_vec::<f64>(), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+    nf::set_jit_threshold(1 << 15);
+}
