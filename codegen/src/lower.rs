@@ -106,30 +106,38 @@ impl Lower<'_, '_> {
 
     /// A counted loop over dimension `d`, advancing every operand pointer by its stride.
     fn loop_over(&mut self, d: usize, ptrs: Vec<Value>, next: Next) {
-        let b = &mut self.b;
-        let i = b.declare_var(types::I64);
-        let zero = b.ins().iconst(types::I64, 0);
-        b.def_var(i, zero);
-        let vars: Vec<Variable> = ptrs
-            .iter()
-            .map(|&p| {
-                let v = b.declare_var(types::I64);
-                b.def_var(v, p);
-                v
-            })
-            .collect();
-        let (head, body, exit) = (b.create_block(), b.create_block(), b.create_block());
-        b.ins().jump(head, &[]);
-        b.switch_to_block(head);
-        let iv = b.use_var(i);
-        let more = b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
-        b.ins().brif(more, body, &[], exit, &[]);
-        b.switch_to_block(body);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.counted_loop(d, ptrs, zero, |this, cur| match next {
+            Next::Level => this.level(d + 1, cur),
+            Next::Reduced => this.reduced_level(d + 1, cur),
+        });
+    }
+
+    /// The one strided loop of the code generator: from index `start` to the extent of `d`,
+    /// running `body` at each element's pointers, then advancing every pointer by its stride.
+    pub(crate) fn counted_loop(
+        &mut self,
+        d: usize,
+        ptrs: Vec<Value>,
+        start: Value,
+        mut body: impl FnMut(&mut Self, Vec<Value>),
+    ) {
+        let i = self.b.declare_var(types::I64);
+        self.b.def_var(i, start);
+        let vars = self.pointer_vars(&ptrs);
+        let (head, body_b, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(head, &[]);
+        self.b.switch_to_block(head);
+        let iv = self.b.use_var(i);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
+        self.b.ins().brif(more, body_b, &[], exit, &[]);
+        self.b.switch_to_block(body_b);
         let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
-        match next {
-            Next::Level => self.level(d + 1, cur.clone()),
-            Next::Reduced => self.reduced_level(d + 1, cur.clone()),
-        }
+        body(self, cur);
         for (o, &v) in vars.iter().enumerate() {
             let p = self.b.use_var(v);
             let np = self.b.ins().iadd(p, self.strides[o][d]);
@@ -140,6 +148,17 @@ impl Lower<'_, '_> {
         self.b.def_var(i, ni);
         self.b.ins().jump(head, &[]);
         self.b.switch_to_block(exit);
+    }
+
+    /// One variable per operand pointer, initialised to `ptrs`.
+    fn pointer_vars(&mut self, ptrs: &[Value]) -> Vec<Variable> {
+        ptrs.iter()
+            .map(|&p| {
+                let v = self.b.declare_var(types::I64);
+                self.b.def_var(v, p);
+                v
+            })
+            .collect()
     }
 
     /// The values of a phase at one point (scalars).
@@ -230,17 +249,8 @@ impl Lower<'_, '_> {
         let i = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(i, zero);
-        let vars: Vec<Variable> = ptrs
-            .iter()
-            .map(|&p| {
-                let v = self.b.declare_var(types::I64);
-                self.b.def_var(v, p);
-                v
-            })
-            .collect();
-        let (vhead, vbody_b, thead, tbody, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
+        let vars = self.pointer_vars(&ptrs);
+        let (vhead, vbody_b, thead) = (
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
@@ -265,24 +275,11 @@ impl Lower<'_, '_> {
         let ni = self.b.ins().iadd_imm_s(iv, step);
         self.b.def_var(i, ni);
         self.b.ins().jump(vhead, &[]);
-        // scalar tail
+        // scalar tail, from where the vector loop stopped
         self.b.switch_to_block(thead);
         let iv = self.b.use_var(i);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
-        self.b.ins().brif(more, tbody, &[], exit, &[]);
-        self.b.switch_to_block(tbody);
         let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
-        tail(self, cur);
-        for (o, &v) in vars.iter().enumerate() {
-            let p = self.b.use_var(v);
-            let np = self.b.ins().iadd(p, self.strides[o][d]);
-            self.b.def_var(v, np);
-        }
-        let iv = self.b.use_var(i);
-        let ni = self.b.ins().iadd_imm_s(iv, 1);
-        self.b.def_var(i, ni);
-        self.b.ins().jump(thead, &[]);
-        self.b.switch_to_block(exit);
+        self.counted_loop(d, cur, iv, |this, cur| tail(this, cur));
     }
 
     pub(crate) fn acc_identity(&mut self, op: ReduceOp, d: DType) -> Value {

@@ -77,40 +77,8 @@ impl Lower<'_, '_> {
                 );
             }
         }
-        let i = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
-        self.b.def_var(i, zero);
-        let vars: Vec<Variable> = ptrs
-            .iter()
-            .map(|&p| {
-                let v = self.b.declare_var(types::I64);
-                self.b.def_var(v, p);
-                v
-            })
-            .collect();
-        let (head, body, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.ins().jump(head, &[]);
-        self.b.switch_to_block(head);
-        let iv = self.b.use_var(i);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, iv, self.shape[d]);
-        self.b.ins().brif(more, body, &[], exit, &[]);
-        self.b.switch_to_block(body);
-        let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
-        self.nest(rest, cur, pass);
-        for (o, &v) in vars.iter().enumerate() {
-            let p = self.b.use_var(v);
-            let np = self.b.ins().iadd(p, self.strides[o][d]);
-            self.b.def_var(v, np);
-        }
-        let iv = self.b.use_var(i);
-        let ni = self.b.ins().iadd_imm_s(iv, 1);
-        self.b.def_var(i, ni);
-        self.b.ins().jump(head, &[]);
-        self.b.switch_to_block(exit);
+        self.counted_loop(d, ptrs, zero, |this, cur| this.nest(rest, cur, pass));
     }
 
     fn out_contiguous(&self) -> bool {
