@@ -76,6 +76,9 @@ pub struct Schedule {
     pub realize: Vec<Realize>,
     /// Why each buffer was materialized (for `explain`).
     pub reasons: Vec<Option<&'static str>>,
+    /// Runs of steps executed block by block (filled by [`crate::segment::find_segments`];
+    /// empty = every step runs over whole arrays).
+    pub segments: Vec<crate::segment::Segment>,
 }
 
 fn consumers(g: &Graph) -> Vec<Vec<NodeId>> {
@@ -181,6 +184,7 @@ pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
         steps,
         realize,
         reasons,
+        segments: Vec::new(),
     }
 }
 
@@ -276,6 +280,19 @@ impl Schedule {
     pub fn to_text(&self, g: &Graph) -> String {
         let mut s = String::new();
         for (i, step) in self.steps.iter().enumerate() {
+            if let Some(seg) = self.segments.iter().find(|seg| seg.steps.start == i) {
+                let local: Vec<String> = seg.local.iter().map(|x| x.to_string()).collect();
+                let _ = writeln!(
+                    s,
+                    "segment: steps {}–{} run together over {} rows in blocks of {} \
+                     (block-local, never in memory: {})",
+                    seg.steps.start,
+                    seg.steps.end - 1,
+                    seg.rows,
+                    seg.block_rows,
+                    local.join(" ")
+                );
+            }
             match step {
                 Step::Library(x) => {
                     let _ = writeln!(

@@ -17,12 +17,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod segment;
+
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(2);
 
 /// Limits the threads one kernel call may use (1 or 2; results never depend on it).
 pub fn set_max_threads(n: usize) {
     MAX_THREADS.store(n.clamp(1, 2), Ordering::Relaxed);
+}
+/// The thread limit set by [`set_max_threads`].
+pub(crate) fn max_threads() -> usize {
+    MAX_THREADS.load(Ordering::Relaxed)
 }
 /// Work (elements × kernels) above which one kernel call is split across two threads.
 const PARALLEL_WORK: usize = 1 << 17;
@@ -74,7 +80,10 @@ pub fn eval(
     if work < jit_threshold() {
         return interp::eval(graph, inputs);
     }
-    let sched = schedule(graph, &numfuse_codegen::support::node_supported);
+    let mut sched = schedule(graph, &numfuse_codegen::support::node_supported);
+    sched.segments = numfuse_optimizer::find_segments(graph, &sched, &|n| {
+        crate::libcall::block_unary(n).is_some()
+    });
     let uses = graph.use_counts();
     let mut ex = Executor {
         g: graph,
@@ -87,7 +96,15 @@ pub fn eval(
             ex.values[i] = Some(inputs[k as usize].clone());
         }
     }
-    for step in &sched.steps {
+    let mut next = 0;
+    while next < sched.steps.len() {
+        if let Some(seg) = sched.segments.iter().find(|s| s.steps.start == next) {
+            ex.run_segment(seg)?;
+            next = seg.steps.end;
+            continue;
+        }
+        let step = &sched.steps[next];
+        next += 1;
         match step {
             Step::Library(x) => {
                 let node = graph.node(*x);
@@ -138,10 +155,10 @@ struct Executor<'a> {
 
 /// One operand bound to memory: the view it reads or writes, its strides in bytes over the
 /// iteration dimensions, and (for outputs) the buffer being filled.
-struct Bound {
-    view: Option<NdArray>,
-    strides: Vec<i64>,
-    bytes: usize,
+pub(crate) struct Bound {
+    pub(crate) view: Option<NdArray>,
+    pub(crate) strides: Vec<i64>,
+    pub(crate) bytes: usize,
 }
 
 impl Executor<'_> {
@@ -173,29 +190,7 @@ impl Executor<'_> {
         for op in &access.chain {
             v = interp::eval_op(op, &[&v])?;
         }
-        let item = v.itemsize() as i64;
-        let kept = k.kernel.rank - k.kernel.reduced;
-        let mut strides: Vec<i64> = v.strides_elems().iter().map(|&s| s as i64 * item).collect();
-        if access.post {
-            strides.resize(k.kernel.rank, 0);
-        }
-        let want = if access.post {
-            &k.iter_shape[..kept]
-        } else {
-            &k.iter_shape[..]
-        };
-        if v.shape().dims() != want {
-            return Err(Error::Value(format!(
-                "internal error: operand view {} for iteration {}",
-                v.shape(),
-                k.iter_shape
-            )));
-        }
-        Ok(Bound {
-            bytes: v.nbytes(),
-            view: Some(v),
-            strides,
-        })
+        bind_view(k, &k.iter_shape, access.post, v)
     }
 
     fn run_kernel(&mut self, k: &KernelStep) -> Result<()> {
@@ -226,25 +221,7 @@ impl Executor<'_> {
                 }
             }
         }
-        let (shape, strides, reduced) = coalesce(&k.iter_shape, k.kernel.reduced, &bound);
-        let mut spec = k.kernel.clone();
-        spec.rank = shape.len();
-        spec.reduced = reduced;
-        spec.outer_reduce =
-            numfuse_codegen::outer::eligible(&spec) && kept_varies_fastest(&spec, &strides);
-        let inner_dim = if spec.outer_reduce {
-            spec.rank - spec.reduced - 1
-        } else {
-            spec.rank.wrapping_sub(1)
-        };
-        for (o, op) in spec.operands.iter_mut().enumerate() {
-            op.inner = match strides[o].get(inner_dim) {
-                None => InnerStride::Contiguous,
-                Some(&0) => InnerStride::Broadcast,
-                Some(&s) if s == op.dtype.itemsize() as i64 => InnerStride::Contiguous,
-                Some(_) => InnerStride::Strided,
-            };
-        }
+        let (spec, shape, strides) = specialise(&k.kernel, &k.iter_shape, &bound);
         let (compiled, hit) = get_or_compile(&spec)
             .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
         // Pointers: inputs read their snapshots; outputs write their fresh buffers.
@@ -270,7 +247,11 @@ impl Executor<'_> {
             .collect();
         let flat: Vec<i64> = strides.iter().flatten().copied().collect();
         let work: usize = k.iter_shape.size() * (spec.op_count() + 1);
-        let threads = if work >= PARALLEL_WORK && spec.rank > spec.reduced && shape[0] >= 2 {
+        let threads = if work >= PARALLEL_WORK
+            && max_threads() >= 2
+            && spec.rank > spec.reduced
+            && shape[0] >= 2
+        {
             2
         } else {
             1
@@ -299,6 +280,69 @@ impl Executor<'_> {
         });
         Ok(())
     }
+}
+
+/// Binds a view (already brought to the iteration shape by its access chain) as a kernel
+/// operand over `iter_shape`; epilogue (`post`) operands cover the kept dimensions only.
+pub(crate) fn bind_view(
+    k: &KernelStep,
+    iter_shape: &[usize],
+    post: bool,
+    v: NdArray,
+) -> Result<Bound> {
+    let item = v.itemsize() as i64;
+    let kept = k.kernel.rank - k.kernel.reduced;
+    let mut strides: Vec<i64> = v.strides_elems().iter().map(|&s| s as i64 * item).collect();
+    if post {
+        strides.resize(k.kernel.rank, 0);
+    }
+    let want = if post {
+        &iter_shape[..kept]
+    } else {
+        iter_shape
+    };
+    if v.shape().dims() != want {
+        return Err(Error::Value(format!(
+            "internal error: operand view {} for iteration {:?}",
+            v.shape(),
+            iter_shape
+        )));
+    }
+    Ok(Bound {
+        bytes: v.nbytes(),
+        view: Some(v),
+        strides,
+    })
+}
+
+/// Specialises a kernel on its bound operands: coalesces the loop nest, picks the
+/// reduction order and each operand's inner stride class. Returns the specialised kernel,
+/// the coalesced extents and per-operand byte strides.
+pub(crate) fn specialise(
+    kernel: &Kernel,
+    iter_shape: &[usize],
+    bound: &[Bound],
+) -> (Kernel, Vec<i64>, Vec<Vec<i64>>) {
+    let (shape, strides, reduced) = coalesce(iter_shape, kernel.reduced, bound);
+    let mut spec = kernel.clone();
+    spec.rank = shape.len();
+    spec.reduced = reduced;
+    spec.outer_reduce =
+        numfuse_codegen::outer::eligible(&spec) && kept_varies_fastest(&spec, &strides);
+    let inner_dim = if spec.outer_reduce {
+        spec.rank - spec.reduced - 1
+    } else {
+        spec.rank.wrapping_sub(1)
+    };
+    for (o, op) in spec.operands.iter_mut().enumerate() {
+        op.inner = match strides[o].get(inner_dim) {
+            None => InnerStride::Contiguous,
+            Some(&0) => InnerStride::Broadcast,
+            Some(&s) if s == op.dtype.itemsize() as i64 => InnerStride::Contiguous,
+            Some(_) => InnerStride::Strided,
+        };
+    }
+    (spec, shape, strides)
 }
 
 /// Whether the innermost kept dimension is contiguous for the kernel's first input while the

@@ -55,6 +55,21 @@ pub(crate) fn vector_math(op: &Op, args: &[&NdArray], in_place: bool) -> Option<
     Some(out)
 }
 
+/// The vector-math routine that runs a library node block by block inside a segment: a
+/// float32/float64 transcendental ufunc of one argument.
+pub(crate) fn block_unary(node: &numfuse_ir::Node) -> Option<numfuse_codegen::vmath::UnaryFn> {
+    use numfuse_ir::DType;
+    let Op::Unary(u) = &node.op else {
+        return None;
+    };
+    if !matches!(node.dtype, DType::Float32 | DType::Float64) {
+        return None;
+    }
+    numfuse_codegen::vmath::UnaryFn::ALL
+        .into_iter()
+        .find(|f| f.name() == u.name())
+}
+
 /// A fresh C-contiguous copy: a plain memcpy into a pooled buffer when the source is
 /// contiguous, the general strided copy otherwise.
 fn contiguous_copy(x: &NdArray) -> NdArray {

@@ -19,6 +19,11 @@ fn chain(a: &nf::Array, b: &nf::Array) -> nf::Array {
     (a * 2.0 + b * b * 3.0 - a / 4.0).sqrt().sum(None)
 }
 
+fn softmax(x: &nf::Array) -> nf::Array {
+    let e = (x - x.max(nf::axis(-1).keepdims(true))).exp();
+    &e / e.sum(nf::axis(-1).keepdims(true))
+}
+
 #[test]
 fn a_new_size_is_a_cache_hit() {
     let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
@@ -43,7 +48,10 @@ fn results_do_not_depend_on_the_thread_count() {
         let y = (&a * &b + 1.0).eval().to_vec::<f64>().unwrap();
         let r = m.sum(1).eval().to_vec::<f64>().unwrap();
         let s = chain(&a, &b).item_f64();
-        (y, r, s.to_bits())
+        // row-blocked segments split their blocks between the threads
+        let sm = softmax(&m).eval().to_vec::<f64>().unwrap();
+        let sg = (1.0 / (1.0 + (-&a).exp())).eval().to_vec::<f64>().unwrap();
+        (y, r, s.to_bits(), sm, sg)
     };
     let one = run(1);
     let two = run(2);
@@ -61,10 +69,6 @@ fn fused_seed_workloads_match_the_interpreter() {
     let x = ramp(4096, 0.3).reshape([512, 8]);
     let zscore = |x: &nf::Array| {
         (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true))
-    };
-    let softmax = |x: &nf::Array| {
-        let e = (x - x.max(nf::axis(-1).keepdims(true))).exp();
-        &e / e.sum(nf::axis(-1).keepdims(true))
     };
     for (name, f) in [
         ("zscore", &zscore as &dyn Fn(&nf::Array) -> nf::Array),
@@ -154,5 +158,40 @@ fn complex_scalar_condition_in_vector_loops() {
     let x = nf::array([1.0, 2.0, 3.0, 4.0, 5.0]);
     let y = nf::where_(nf::Complex64::new(0.0, 1.0), &x, -&x);
     assert_eq!(y.to_vec::<f64>(), vec![1.0, 2.0, 3.0, 4.0, 5.0]);
+    nf::set_jit_threshold(1 << 15);
+}
+
+#[test]
+fn row_blocked_segments_match_the_interpreter() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    // uneven last blocks, a single row, rows wider than a block, a transposed input
+    for (rows, cols) in [(1001, 37), (3, 5), (2, 20_000), (9000, 1), (1, 7)] {
+        let x = ramp(rows * cols, 0.2).reshape([rows, cols]);
+        let xt = ramp(rows * cols, 0.7).reshape([cols, rows]).t();
+        for x in [&x, &xt] {
+            let sig = |x: &nf::Array| 1.0 / (1.0 + (-x).exp()) + x.sum(nf::axis(-1).keepdims(true));
+            for (name, f) in [
+                ("softmax", &softmax as &dyn Fn(&nf::Array) -> nf::Array),
+                ("sigmoid+rowsum", &sig),
+            ] {
+                let jit = f(x).eval().to_vec::<f64>().unwrap();
+                let reference =
+                    nf::with_mode(nf::Mode::Interpret, || f(x).eval().to_vec::<f64>().unwrap());
+                for (i, (a, b)) in jit.iter().zip(&reference).enumerate() {
+                    assert!(
+                        (a - b).abs() <= 1e-13 * b.abs().max(1.0),
+                        "{name} {rows}x{cols} [{i}]: jit {a} vs interpreter {b}"
+                    );
+                }
+            }
+        }
+    }
+    let x = ramp(4000, 0.3).reshape([500, 8]);
+    let report = softmax(&x).explain();
+    assert!(
+        report.contains("segment: steps 0–4 run together over 500 rows"),
+        "softmax runs as one row-blocked segment\n{report}"
+    );
     nf::set_jit_threshold(1 << 15);
 }

@@ -1,0 +1,45 @@
+//! Times one seed workload repeatedly (for profilers and `NUMFUSE_EXPLAIN=1`):
+//! `cargo run --release --example profile -- softmax 20`.
+
+use numfuse as nf;
+use std::time::Instant;
+
+fn data(shape: &[usize], phase: f64) -> nf::Array {
+    let n: usize = shape.iter().product();
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
+        .collect();
+    nf::Array::from_ndarray(&nf::NdArray::from_vec(shape.to_vec(), v).expect("sizes match"))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let name = args.get(1).map(String::as_str).unwrap_or("softmax");
+    let reps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let mode = match args.get(3).map(String::as_str) {
+        Some("eager") => nf::Mode::Eager,
+        Some("interpret") => nf::Mode::Interpret,
+        _ => nf::Mode::Lazy,
+    };
+    let x = match name {
+        "softmax" => data(&[4096, 1024], 0.6),
+        "zscore" => data(&[1_000_000, 8], 0.5),
+        _ => data(&[10_000_000], 0.4),
+    };
+    let f = |x: &nf::Array| match name {
+        "softmax" => {
+            let e = (x - x.max(nf::axis(-1).keepdims(true))).exp();
+            &e / e.sum(nf::axis(-1).keepdims(true))
+        }
+        "zscore" => (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true)),
+        "sigmoid" => 1.0 / (1.0 + (-x).exp()),
+        "exp" => x.exp(),
+        _ => x.sum(None),
+    };
+    for _ in 0..reps {
+        let t = Instant::now();
+        let y = nf::with_mode(mode, || f(&x).eval());
+        std::hint::black_box(&y);
+        println!("{name}: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+    }
+}

@@ -1,0 +1,380 @@
+//! Runs a row-blocked [`Segment`]: its steps execute one block of rows at a time, block-local
+//! values living in per-thread scratch buffers that stay in cache, escaping values written
+//! row block by row block into their full buffers. Blocks are split between two threads as
+//! contiguous ranges; every row is computed by the same instructions whatever the blocking
+//! and thread count, so results are identical to the unblocked schedule.
+//!
+//! Every operand is bound once per segment: values from before the segment as full strided
+//! views (a block reads them at `base + r0 · stride₀`), values of the segment through their
+//! access chain rewritten for a block (`block_chain`), so a block reads them at a fixed
+//! offset from the block's base. Per block only pointers and the leading extent change.
+
+use super::{bind_view, specialise, Bound, Executor, KernelRun, PARALLEL_WORK};
+use crate::buffer::Bytes;
+use crate::interp;
+use crate::ndarray::NdArray;
+use numfuse_codegen::vmath::{self, UnaryFn};
+use numfuse_codegen::{get_or_compile, CallArgs, Compiled};
+use numfuse_ir::kernel::Role;
+use numfuse_ir::{DType, Error, NodeId, Result};
+use numfuse_optimizer::segment::block_chain;
+use numfuse_optimizer::{KernelStep, Segment, Step};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where a value of the segment lives during one block.
+#[derive(Clone, Copy)]
+enum Home {
+    /// Per-thread scratch slot.
+    Local(usize),
+    /// A full output buffer, written at `base + r0 · row_bytes`.
+    Full { base: *mut u8, row_bytes: i64 },
+}
+
+/// How an operand's pointer is found for a block starting at row `r0`.
+#[derive(Clone, Copy)]
+enum Ptr {
+    /// A value from before the segment: `base + r0 · row_stride`.
+    Outside { base: *mut u8, row_stride: i64 },
+    /// A value of the segment: its home for the block, plus a fixed byte offset.
+    Inside { home: Home, offset: isize },
+}
+
+struct BlockKernel {
+    compiled: Compiled,
+    shape: Vec<i64>,
+    /// Coalesced leading extent per row (the rows may merge with inner dimensions).
+    per_row: i64,
+    strides: Vec<i64>,
+    ptrs: Vec<Ptr>,
+    run: KernelRun,
+}
+
+enum BlockStep {
+    Kernel(Box<BlockKernel>),
+    /// An in-place vector-math transcendental over the block (`input` copied to `output`
+    /// first unless they share storage).
+    Math {
+        f: UnaryFn,
+        dtype: DType,
+        input: Home,
+        output: Home,
+        row_elems: usize,
+    },
+}
+
+/// Raw pointers that cross into the worker thread.
+struct SendPtrs<T>(T);
+// SAFETY: the pointers address full output buffers (each block writes disjoint rows) and
+// input snapshots (read-only while the segment runs), both alive until both threads join;
+// per-thread scratch is allocated by each thread itself.
+unsafe impl<T> Send for SendPtrs<T> {}
+// SAFETY: as above; the steps are only read by the threads.
+unsafe impl<T> Sync for SendPtrs<T> {}
+
+impl Executor<'_> {
+    /// Runs the steps of `seg` block by block.
+    pub(super) fn run_segment(&mut self, seg: &Segment) -> Result<()> {
+        let g = self.g;
+        let b = seg.block_rows;
+        let mut full: Vec<(NodeId, Bytes)> = Vec::new();
+        let mut homes: Vec<(NodeId, Home)> = Vec::new();
+        let mut slots: Vec<(DType, usize)> = Vec::new();
+        for &x in &seg.escaping {
+            let node = g.node(x);
+            let mut bytes = Bytes::for_overwrite(node.dtype, node.shape.size());
+            let row_bytes = (node.shape.size() / seg.rows * node.dtype.itemsize()) as i64;
+            homes.push((
+                x,
+                Home::Full {
+                    base: bytes.as_mut_ptr(),
+                    row_bytes,
+                },
+            ));
+            full.push((x, bytes));
+        }
+        let uses = g.use_counts();
+        let mut keep = Vec::new(); // snapshots read by the segment
+        let mut steps = Vec::new();
+        for step in &self.sched.steps[seg.steps.clone()] {
+            let s = match step {
+                Step::Kernel(k) => BlockStep::Kernel(Box::new(
+                    self.bind_block_kernel(k, seg, &mut homes, &mut slots, &mut keep)?,
+                )),
+                Step::Library(x) => {
+                    let node = g.node(*x);
+                    let f = crate::libcall::block_unary(node).ok_or_else(|| {
+                        Error::Value(format!("internal error: {x} cannot run in blocks"))
+                    })?;
+                    let input = home_of(&homes, node.inputs[0])?;
+                    let row_elems = node.shape.size() / seg.rows;
+                    let single_use = uses[node.inputs[0].index()] == 1;
+                    let output = match home_of(&homes, *x) {
+                        Ok(h) => h,
+                        Err(_) if single_use && matches!(input, Home::Local(_)) => {
+                            homes.push((*x, input));
+                            input
+                        }
+                        Err(_) => {
+                            slots.push((node.dtype, b * row_elems));
+                            homes.push((*x, Home::Local(slots.len() - 1)));
+                            Home::Local(slots.len() - 1)
+                        }
+                    };
+                    BlockStep::Math {
+                        f,
+                        dtype: node.dtype,
+                        input,
+                        output,
+                        row_elems,
+                    }
+                }
+            };
+            steps.push(s);
+        }
+        let elems: usize = seg
+            .escaping
+            .iter()
+            .chain(&seg.local)
+            .map(|&x| g.node(x).shape.size())
+            .sum();
+        let blocks = seg.rows.div_ceil(b);
+        let threads = if elems >= PARALLEL_WORK && blocks >= 2 && super::max_threads() >= 2 {
+            2
+        } else {
+            1
+        };
+        let times = run_blocks(&steps, &slots, seg.rows, b, threads);
+        drop(keep);
+        for (i, s) in steps.into_iter().enumerate() {
+            if let BlockStep::Kernel(mut k) = s {
+                k.run.run_time = times[i] / threads as u32;
+                k.run.threads = threads;
+                self.runs.push(k.run);
+            }
+        }
+        for (x, bytes) in full {
+            self.values[x.index()] = Some(NdArray::from_bytes(bytes, g.node(x).shape.clone()));
+        }
+        Ok(())
+    }
+
+    fn bind_block_kernel(
+        &mut self,
+        k: &KernelStep,
+        seg: &Segment,
+        homes: &mut Vec<(NodeId, Home)>,
+        slots: &mut Vec<(DType, usize)>,
+        keep: &mut Vec<Arc<Bytes>>,
+    ) -> Result<BlockKernel> {
+        let b = seg.block_rows;
+        let mut iter_shape = k.iter_shape.dims().to_vec();
+        iter_shape[0] = b;
+        let mut bound = Vec::new();
+        let mut ptrs = Vec::new();
+        let (mut next_in, mut next_out) = (0, 0);
+        for op in &k.kernel.operands {
+            match op.role {
+                Role::Input => {
+                    let access = &k.inputs[next_in];
+                    next_in += 1;
+                    if let Ok(home) = home_of(homes, access.source) {
+                        // a value of the segment, read through the chain rewritten for a block
+                        let src = self.g.node(access.source);
+                        let chain = block_chain(&src.shape, &access.chain, seg.rows, b)
+                            .ok_or_else(|| Error::Value("internal error: row chain".into()))?;
+                        let mut dims = src.shape.dims().to_vec();
+                        dims[0] = b;
+                        let mut v = NdArray::zeros(dims, src.dtype);
+                        for op in &chain {
+                            v = interp::eval_op(op, &[&v])?;
+                        }
+                        let offset = (v.offset() * v.itemsize()) as isize;
+                        bound.push(bind_view(k, &iter_shape, access.post, v)?);
+                        ptrs.push(Ptr::Inside { home, offset });
+                    } else {
+                        let full = self.bind_input(k, next_in - 1)?;
+                        let v = full.view.as_ref().expect("inputs have views");
+                        let data = v.data();
+                        let base = data.as_ptr().wrapping_add(v.offset() * v.itemsize()) as *mut u8;
+                        keep.push(data);
+                        ptrs.push(Ptr::Outside {
+                            base,
+                            row_stride: full.strides[0],
+                        });
+                        bound.push(full);
+                    }
+                }
+                Role::Output => {
+                    let x = k.outputs[next_out];
+                    next_out += 1;
+                    let node = self.g.node(x);
+                    let item = op.dtype.itemsize() as i64;
+                    let home = match home_of(homes, x) {
+                        Ok(h) => h,
+                        Err(_) => {
+                            slots.push((node.dtype, node.shape.size() / seg.rows * b));
+                            homes.push((x, Home::Local(slots.len() - 1)));
+                            Home::Local(slots.len() - 1)
+                        }
+                    };
+                    let mut strides: Vec<i64> = node
+                        .shape
+                        .c_strides()
+                        .iter()
+                        .map(|&s| s as i64 * item)
+                        .collect();
+                    strides.resize(k.kernel.rank, 0);
+                    bound.push(Bound {
+                        view: None,
+                        strides,
+                        bytes: node.shape.size() * op.dtype.itemsize(),
+                    });
+                    ptrs.push(Ptr::Inside { home, offset: 0 });
+                }
+            }
+        }
+        let (spec, shape, strides) = specialise(&k.kernel, &iter_shape, &bound);
+        let (compiled, hit) = get_or_compile(&spec)
+            .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
+        let per_row = shape.first().copied().unwrap_or(1) / b as i64;
+        let bytes = bound.iter().map(|x| x.bytes).sum();
+        let run = KernelRun {
+            kernel: spec,
+            clif: compiled.clif.clone(),
+            compile_time: if hit {
+                Duration::ZERO
+            } else {
+                compiled.compile_time
+            },
+            cache_hit: hit,
+            run_time: Duration::ZERO,
+            bytes,
+            threads: 1,
+        };
+        Ok(BlockKernel {
+            compiled,
+            shape,
+            per_row,
+            strides: strides.into_iter().flatten().collect(),
+            ptrs,
+            run,
+        })
+    }
+}
+
+fn home_of(homes: &[(NodeId, Home)], x: NodeId) -> Result<Home> {
+    homes
+        .iter()
+        .find(|(n, _)| *n == x)
+        .map(|(_, h)| *h)
+        .ok_or_else(|| Error::Value(format!("internal error: {x} has no home in the segment")))
+}
+
+/// Runs all blocks on `threads` threads (contiguous block ranges); returns the summed time
+/// spent in each step.
+fn run_blocks(
+    steps: &[BlockStep],
+    slots: &[(DType, usize)],
+    rows: usize,
+    b: usize,
+    threads: usize,
+) -> Vec<Duration> {
+    let blocks = rows.div_ceil(b);
+    let shared = SendPtrs(steps);
+    let work = |range: std::ops::Range<usize>| {
+        let steps = &shared;
+        let mut scratch: Vec<Bytes> = slots
+            .iter()
+            .map(|&(d, n)| Bytes::for_overwrite(d, n))
+            .collect();
+        let mut times = vec![Duration::ZERO; steps.0.len()];
+        for blk in range {
+            let r0 = blk * b;
+            let rows_here = b.min(rows - r0);
+            for (i, step) in steps.0.iter().enumerate() {
+                let t = Instant::now();
+                run_step(step, &mut scratch, r0, rows_here);
+                times[i] += t.elapsed();
+            }
+        }
+        times
+    };
+    if threads < 2 {
+        return work(0..blocks);
+    }
+    let half = blocks / 2;
+    std::thread::scope(|s| {
+        let other = s.spawn(|| work(half..blocks));
+        let mut t = work(0..half);
+        let t2 = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        for (a, b) in t.iter_mut().zip(t2) {
+            *a += b;
+        }
+        t
+    })
+}
+
+fn base(home: Home, scratch: &mut [Bytes], r0: usize) -> *mut u8 {
+    match home {
+        Home::Local(i) => scratch[i].as_mut_ptr(),
+        Home::Full { base, row_bytes } => base.wrapping_offset((r0 as i64 * row_bytes) as isize),
+    }
+}
+
+fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
+    match step {
+        BlockStep::Kernel(k) => {
+            let ptrs: Vec<*mut u8> = k
+                .ptrs
+                .iter()
+                .map(|p| match *p {
+                    Ptr::Outside { base, row_stride } => {
+                        base.wrapping_offset((r0 as i64 * row_stride) as isize)
+                    }
+                    Ptr::Inside { home, offset } => base(home, scratch, r0).wrapping_offset(offset),
+                })
+                .collect();
+            let mut shape = k.shape.clone();
+            shape[0] = rows as i64 * k.per_row;
+            let args = CallArgs {
+                shape: &shape,
+                ptrs: &ptrs,
+                strides: &k.strides,
+            };
+            // SAFETY: operands were bound and validated for a full block; a shorter last
+            // block only shrinks the leading extent. Inputs from before the segment are
+            // snapshots kept alive by the caller, read at rows [r0, r0 + rows); values of the
+            // segment are read from the block that earlier steps of this thread wrote; outputs
+            // go to this thread's scratch or to rows of a full buffer no other block writes.
+            unsafe { k.compiled.func.call(&args) }
+        }
+        BlockStep::Math {
+            f,
+            dtype,
+            input,
+            output,
+            row_elems,
+        } => {
+            let n = rows * row_elems;
+            let src = base(*input, scratch, r0);
+            let dst = base(*output, scratch, r0);
+            // SAFETY: `src` and `dst` address `n` elements of `dtype` written by earlier steps
+            // for this block (scratch of this thread, or this block's rows of a full buffer);
+            // when they differ the regions do not overlap (distinct buffers).
+            unsafe {
+                if src != dst {
+                    std::ptr::copy_nonoverlapping(src, dst, n * dtype.itemsize());
+                }
+                match dtype {
+                    DType::Float64 => {
+                        vmath::unary_f64(*f, std::slice::from_raw_parts_mut(dst.cast(), n))
+                    }
+                    _ => vmath::unary_f32(*f, std::slice::from_raw_parts_mut(dst.cast(), n)),
+                }
+            }
+        }
+    }
+}
