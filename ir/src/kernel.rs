@@ -18,6 +18,8 @@ use crate::op::{BinaryOp, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use std::fmt::{self, Write};
 
+mod split;
+
 /// An SSA value of a kernel phase: the index of the instruction that defines it.
 pub type KValue = u32;
 

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod segment;
+mod split;
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(2);
@@ -222,8 +223,6 @@ impl Executor<'_> {
             }
         }
         let (spec, shape, strides) = specialise(&k.kernel, &k.iter_shape, &bound);
-        let (compiled, hit) = get_or_compile(&spec)
-            .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
         // Pointers: inputs read their snapshots; outputs write their fresh buffers.
         let snapshots: Vec<_> = bound
             .iter()
@@ -247,9 +246,10 @@ impl Executor<'_> {
             .collect();
         let flat: Vec<i64> = strides.iter().flatten().copied().collect();
         let work: usize = k.iter_shape.size() * (spec.op_count() + 1);
+        let split = split::eligible(&spec, &shape);
         let threads = if work >= PARALLEL_WORK
             && max_threads() >= 2
-            && spec.rank > spec.reduced
+            && (spec.rank > spec.reduced || split)
             && shape[0] >= 2
         {
             2
@@ -257,8 +257,21 @@ impl Executor<'_> {
             1
         };
         let start = Instant::now();
-        call_split(&compiled.func, &shape, &ptrs, &flat, spec.rank, threads);
-        let run_time = start.elapsed();
+        let (clif, compile_time, hit) = if split {
+            let info = split::run(&spec, &shape, &ptrs, &flat, threads)?;
+            (info.clif, info.compile_time, info.cache_hit)
+        } else {
+            let (compiled, hit) = get_or_compile(&spec)
+                .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
+            call_split(&compiled.func, &shape, &ptrs, &flat, spec.rank, threads);
+            let ct = if hit {
+                Duration::ZERO
+            } else {
+                compiled.compile_time
+            };
+            (compiled.clif.clone(), ct, hit)
+        };
+        let run_time = start.elapsed().saturating_sub(compile_time);
         drop(snapshots);
         let bytes = bound.iter().map(|b| b.bytes).sum();
         for (node, bytes) in outs {
@@ -267,12 +280,8 @@ impl Executor<'_> {
         }
         self.runs.push(KernelRun {
             kernel: spec,
-            clif: compiled.clif.clone(),
-            compile_time: if hit {
-                Duration::ZERO
-            } else {
-                compiled.compile_time
-            },
+            clif,
+            compile_time,
             cache_hit: hit,
             run_time,
             bytes,

@@ -195,3 +195,47 @@ fn row_blocked_segments_match_the_interpreter() {
     );
     nf::set_jit_threshold(1 << 15);
 }
+
+#[test]
+fn split_full_reductions_match_the_interpreter() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let n = 3_000_017; // large enough to be cut into chunks, not a multiple of anything
+    let x = ramp(n, 0.3);
+    let mut with_nan: Vec<f64> = x.to_vec::<f64>();
+    with_nan[2_000_000] = f64::NAN;
+    let xn = nf::Array::from_ndarray(&nf::NdArray::from_vec([n], with_nan).unwrap());
+    let ints = (&x * 1000.0).astype(nf::int64);
+    let m = x.slice(numfuse::s![..3_000_000]).reshape([1000, 3000]).t();
+    type F = fn(&nf::Array, &nf::Array, &nf::Array, &nf::Array) -> nf::Array;
+    let cases: [(&str, F); 8] = [
+        ("sum", |x, _, _, _| x.sum(None)),
+        ("mean", |x, _, _, _| x.mean(None)),
+        ("std", |x, _, _, _| x.std(None)),
+        ("max with NaN", |_, xn, _, _| xn.max(None)),
+        ("min", |x, _, _, _| x.min(None)),
+        ("int sum", |_, _, i, _| i.sum(None)),
+        ("any", |x, _, _, _| x.greater(0.9999).any(None)),
+        ("transposed sum of squares", |_, _, _, m| (m * m).sum(None)),
+    ];
+    for (name, f) in cases {
+        let jit = f(&x, &xn, &ints, &m).astype(nf::float64).item_f64();
+        let reference = nf::with_mode(nf::Mode::Interpret, || {
+            f(&x, &xn, &ints, &m).astype(nf::float64).item_f64()
+        });
+        let ok = if reference.is_nan() {
+            jit.is_nan()
+        } else {
+            (jit - reference).abs() <= 1e-9 * reference.abs().max(1.0)
+        };
+        assert!(ok, "{name}: jit {jit} vs interpreter {reference}");
+        let one = {
+            nf::set_max_threads(1);
+            let v = f(&x, &xn, &ints, &m).astype(nf::float64).item_f64();
+            nf::set_max_threads(2);
+            v
+        };
+        assert_eq!(one.to_bits(), jit.to_bits(), "{name}: 1 vs 2 threads");
+    }
+    nf::set_jit_threshold(1 << 15);
+}
