@@ -221,19 +221,23 @@ impl Lower<'_, '_> {
     }
 
     /// Innermost elementwise loop: vector main loop, then scalar tail.
+    /// The innermost elementwise loop: a vector loop unrolled twice (two independent vector
+    /// bodies per iteration), one more vector step if it fits, then scalars.
     fn vector_elementwise(&mut self, ptrs: Vec<Value>) {
         let l = self.lanes.expect("checked");
         let d = self.k.rank - 1;
-        self.vector_loop(
-            d,
-            ptrs,
-            l.n,
-            |this, cur| {
-                let vals = this.vector_phase(&l, cur);
-                this.store_all(&vals, cur);
-            },
-            |this, cur| this.level(d + 1, cur),
-        );
+        let body = |this: &mut Self, cur: &[Value]| {
+            let vals = this.vector_phase(&l, cur);
+            this.store_all(&vals, cur);
+        };
+        let zero = self.b.ins().iconst(types::I64, 0);
+        let (iv, cur) = self.vector_loop_from(d, ptrs, zero, 2 * l.n, |this, cur| {
+            body(this, cur);
+            let second = this.advance(cur, l.n);
+            body(this, &second);
+        });
+        let (iv, cur) = self.vector_loop_from(d, cur, iv, l.n, body);
+        self.counted_loop(d, cur, iv, |this, cur| this.level(d + 1, cur));
     }
 
     /// Vector main loop of `step` elements per iteration over dimension `d`, then the scalar
@@ -243,14 +247,28 @@ impl Lower<'_, '_> {
         d: usize,
         ptrs: Vec<Value>,
         step: i64,
-        mut vbody: impl FnMut(&mut Self, &[Value]),
+        vbody: impl FnMut(&mut Self, &[Value]),
         mut tail: impl FnMut(&mut Self, Vec<Value>),
     ) {
-        let i = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
-        self.b.def_var(i, zero);
+        let (iv, cur) = self.vector_loop_from(d, ptrs, zero, step, vbody);
+        self.counted_loop(d, cur, iv, |this, cur| tail(this, cur));
+    }
+
+    /// A loop over dimension `d` from index `start` in steps of `step` elements while a whole
+    /// step fits; returns the index and pointers where it stopped.
+    pub(crate) fn vector_loop_from(
+        &mut self,
+        d: usize,
+        ptrs: Vec<Value>,
+        start: Value,
+        step: i64,
+        mut vbody: impl FnMut(&mut Self, &[Value]),
+    ) -> (Value, Vec<Value>) {
+        let i = self.b.declare_var(types::I64);
+        self.b.def_var(i, start);
         let vars = self.pointer_vars(&ptrs);
-        let (vhead, vbody_b, thead) = (
+        let (vhead, vbody_b, exit) = (
             self.b.create_block(),
             self.b.create_block(),
             self.b.create_block(),
@@ -263,7 +281,7 @@ impl Lower<'_, '_> {
             .b
             .ins()
             .icmp(IntCC::SignedLessThanOrEqual, end, self.shape[d]);
-        self.b.ins().brif(fits, vbody_b, &[], thead, &[]);
+        self.b.ins().brif(fits, vbody_b, &[], exit, &[]);
         self.b.switch_to_block(vbody_b);
         let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
         vbody(self, &cur);
@@ -275,11 +293,10 @@ impl Lower<'_, '_> {
         let ni = self.b.ins().iadd_imm_s(iv, step);
         self.b.def_var(i, ni);
         self.b.ins().jump(vhead, &[]);
-        // scalar tail, from where the vector loop stopped
-        self.b.switch_to_block(thead);
+        self.b.switch_to_block(exit);
         let iv = self.b.use_var(i);
         let cur: Vec<Value> = vars.iter().map(|&v| self.b.use_var(v)).collect();
-        self.counted_loop(d, cur, iv, |this, cur| tail(this, cur));
+        (iv, cur)
     }
 
     pub(crate) fn acc_identity(&mut self, op: ReduceOp, d: DType) -> Value {
