@@ -1,8 +1,8 @@
 //! numfuse-codegen: kernel IR → Cranelift → machine code.
 //!
 //! * [`support`] — what the JIT compiles (the scheduler's capability predicate);
-//! * [`emit`] / [`vemit`] — scalar and 128-bit vector instruction selection with NumPy's
-//!   semantics;
+//! * [`emit`] / [`vemit`] / [`vint`] — scalar and 128-bit vector (float and integer lanes)
+//!   instruction selection with NumPy's semantics;
 //! * [`lower`] — the loop nest (vector main loop + scalar tail, reductions with accumulators);
 //! * [`jit`] — the Cranelift module and the structural kernel cache (hit/miss counters);
 //! * [`abi`] — the one kernel calling convention (the crate's only `unsafe`, with `vmath`).
@@ -15,6 +15,7 @@ pub mod lower;
 pub mod outer;
 pub mod support;
 pub mod vemit;
+pub mod vint;
 pub mod vmath;
 pub mod vreduce;
 

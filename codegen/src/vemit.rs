@@ -1,5 +1,5 @@
 //! Vector instruction selection for the innermost loop: 128-bit `F64X2`/`F32X4` lanes (all
-//! Cranelift 0.135 supports on x86-64), booleans as all-ones/all-zeros lane masks, min/max
+//! Cranelift 0.135 supports on x86-64; integer lanes live in [`crate::vint`]), booleans as all-ones/all-zeros lane masks, min/max
 //! built from compare + bitselect with NumPy's NaN rules, and the eligibility check that
 //! decides whether a kernel gets a vector main loop at all.
 
@@ -25,6 +25,9 @@ fn vector_unary(op: UnaryOp, d: DType, elem: DType) -> bool {
     use UnaryOp::*;
     if d == DType::Bool {
         return matches!(op, LogicalNot | Invert);
+    }
+    if elem.is_integer() {
+        return crate::vint::has_unary(op, d, elem);
     }
     d == elem
         && matches!(
@@ -53,6 +56,9 @@ fn vector_binary(op: BinaryOp, d: DType, elem: DType) -> bool {
             op,
             LogicalAnd | LogicalOr | LogicalXor | BitAnd | BitOr | BitXor | Eq | Ne
         );
+    }
+    if elem.is_integer() {
+        return crate::vint::has_binary(op, d, elem);
     }
     d == elem
         && matches!(
@@ -83,7 +89,7 @@ pub fn lanes_for(k: &Kernel) -> Option<Lanes> {
         .first()
         .map(|&o| k.operands[o as usize].dtype)
         .unwrap_or(DType::Float64);
-    if !matches!(elem, DType::Float32 | DType::Float64) {
+    if !matches!(elem, DType::Float32 | DType::Float64) && !elem.is_integer() {
         return None;
     }
     let per_element = |o: &u32| {
@@ -111,13 +117,20 @@ pub fn lanes_for(k: &Kernel) -> Option<Lanes> {
     });
     let accs_ok = k.accs.iter().all(|a| {
         a.dtype == elem
-            && matches!(
-                a.op,
-                ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Max | ReduceOp::Min
-            )
+            && if elem.is_integer() {
+                crate::vint::has_fold(a.op, elem)
+            } else {
+                matches!(
+                    a.op,
+                    ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Max | ReduceOp::Min
+                )
+            }
     });
     if !ok || !accs_ok {
         return None;
+    }
+    if elem.is_integer() {
+        return Some(crate::vint::int_lanes(elem));
     }
     Some(if elem == DType::Float64 {
         Lanes {
@@ -157,6 +170,9 @@ pub fn vconst(b: &mut FunctionBuilder, l: &Lanes, s: Scalar, d: DType) -> Value 
         let c = crate::emit::iconst(b, lane, v);
         return b.ins().splat(l.mt, c);
     }
+    if l.elem.is_integer() {
+        return crate::vint::vconst(b, l, s);
+    }
     let c = fconst(b, clif_type(l.elem), s.as_f64());
     b.ins().splat(l.vt, c)
 }
@@ -175,6 +191,9 @@ pub fn vunary(b: &mut FunctionBuilder, l: &Lanes, op: UnaryOp, d: DType, x: Valu
     use UnaryOp::*;
     if d == DType::Bool {
         return b.ins().bnot(x);
+    }
+    if l.elem.is_integer() {
+        return crate::vint::vunary(b, l, op, x);
     }
     match op {
         Neg => b.ins().fneg(x),
@@ -244,6 +263,9 @@ pub fn vbinary(
             _ => b.ins().bxor(x, y),
         };
     }
+    if l.elem.is_integer() {
+        return crate::vint::vbinary(b, l, op, x, y);
+    }
     match op {
         Add => b.ins().fadd(x, y),
         Sub => b.ins().fsub(x, y),
@@ -271,6 +293,9 @@ pub fn fold(
     acc: Value,
     x: Value,
 ) -> Value {
+    if let Some(l) = l.filter(|l| l.elem.is_integer()) {
+        return crate::vint::fold(b, l.elem.is_signed_integer(), op, acc, x);
+    }
     let pick_max = |b: &mut FunctionBuilder, cc: FloatCC| {
         let c = b.ins().fcmp(cc, acc, x);
         let n = b.ins().fcmp(FloatCC::Unordered, acc, acc);

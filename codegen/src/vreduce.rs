@@ -1,8 +1,9 @@
 //! Vector code for the innermost loop of reductions and the vector evaluation of a kernel's
 //! per-element instructions: float sums go through the blocked, compensated summation of
-//! `blocksum`; other folds use two vector accumulators folded lane by lane at the end.
+//! `blocksum`; other folds (and all integer folds, which are exact) use two vector
+//! accumulators folded lane by lane at the end.
 
-use crate::emit::{clif_type, fconst};
+use crate::emit::clif_type;
 use crate::lower::Lower;
 use crate::vemit::{self, Lanes};
 use cranelift::prelude::*;
@@ -21,7 +22,7 @@ impl Lower<'_, '_> {
         let accs = self.k.accs.clone();
         let mut ptrs = ptrs;
         let full_len = self.shape[d];
-        if accs.len() == 1 && accs[0].op == ReduceOp::Sum {
+        if accs.len() == 1 && accs[0].op == ReduceOp::Sum && l.elem.is_float() {
             let k = self.k;
             let value = accs[0].value as usize;
             let inner: Vec<(InnerStride, i64)> = k
@@ -58,7 +59,7 @@ impl Lower<'_, '_> {
         let vaccs: Vec<[Variable; 2]> = accs
             .iter()
             .map(|a| {
-                let id = fconst(&mut self.b, clif_type(l.elem), vemit::identity(a.op));
+                let id = self.acc_identity(a.op, a.dtype);
                 let splat = self.b.ins().splat(l.vt, id);
                 let v = [self.b.declare_var(l.vt), self.b.declare_var(l.vt)];
                 self.b.def_var(v[0], splat);
@@ -94,7 +95,7 @@ impl Lower<'_, '_> {
             let mut acc = self.b.use_var(self.accs[n]);
             for lane in 0..l.n {
                 let x = self.b.ins().extractlane(v, lane as u8);
-                acc = vemit::fold(&mut self.b, None, a.op, acc, x);
+                acc = self.fold_scalar(a.op, a.dtype, a.dtype, acc, x);
             }
             self.b.def_var(self.accs[n], acc);
         }
