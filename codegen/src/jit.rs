@@ -13,11 +13,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// At most this many kernels stay cached; beyond that the cache is cleared (code memory is
-/// kept: Cranelift frees it only with the whole module).
+/// At most this many kernels stay cached. Beyond that the cache is cleared and compiling
+/// continues in a fresh Cranelift module; the old module's code memory is freed when the last
+/// [`Compiled`] that points into it is dropped, so memory stays bounded too.
 pub const CACHE_CAPACITY: usize = 4096;
 
-/// A compiled kernel with its compile report.
+/// A compiled kernel with its compile report. It keeps the code memory it points into alive:
+/// call [`Compiled::func`] only while holding the `Compiled`.
 #[derive(Clone, Debug)]
 pub struct Compiled {
     /// The callable kernel.
@@ -26,10 +28,37 @@ pub struct Compiled {
     pub clif: Arc<String>,
     /// Time to build, compile and finalize.
     pub compile_time: Duration,
+    /// The module whose memory holds the code.
+    _code: Arc<CodeMemory>,
+}
+
+/// One Cranelift module: its code memory is unmapped when the last kernel compiled into it
+/// (and the JIT itself, once it moved on to a new module) lets go.
+struct CodeMemory {
+    module: Mutex<Option<JITModule>>,
+}
+
+impl std::fmt::Debug for CodeMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodeMemory")
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        let module = self.module.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = module.take() {
+            // SAFETY: every function pointer into this module is reachable only through a
+            // `Compiled` holding an `Arc` of this `CodeMemory` (callers call kernels while
+            // holding the `Compiled`); this is the last `Arc`, so no kernel of it can run
+            // or be called any more.
+            unsafe { m.free_memory() }
+        }
+    }
 }
 
 struct Jit {
-    module: JITModule,
+    code: Arc<CodeMemory>,
     ctx: codegen::Context,
     fctx: FunctionBuilderContext,
     cache: HashMap<Kernel, Compiled>,
@@ -70,7 +99,9 @@ fn new_jit() -> Result<Jit, String> {
     let module = JITModule::new(builder);
     let ctx = module.make_context();
     Ok(Jit {
-        module,
+        code: Arc::new(CodeMemory {
+            module: Mutex::new(Some(module)),
+        }),
         ctx,
         fctx: FunctionBuilderContext::new(),
         cache: HashMap::new(),
@@ -83,38 +114,50 @@ impl Jit {
         let start = Instant::now();
         // a fresh builder state, whatever happened to the previous compile
         self.fctx = FunctionBuilderContext::new();
-        self.module.clear_context(&mut self.ctx);
-        let ptr = self.module.target_config().pointer_type();
-        let mut sig = self.module.make_signature();
+        let code = self.code.clone();
+        let mut guard = code.module.lock().unwrap_or_else(|p| p.into_inner());
+        let module = guard.as_mut().ok_or("the JIT module is gone")?;
+        module.clear_context(&mut self.ctx);
+        let ptr = module.target_config().pointer_type();
+        let mut sig = module.make_signature();
         for _ in 0..3 {
             sig.params.push(AbiParam::new(ptr));
         }
         let name = format!("nf_kernel_{}", self.next_id);
         self.next_id += 1;
-        let id = self
-            .module
+        let id = module
             .declare_function(&name, Linkage::Local, &sig)
             .map_err(|e| e.to_string())?;
         self.ctx.func.signature = sig;
-        let target = self.module.target_config();
+        let target = module.target_config();
         crate::lower::build(k, &mut self.ctx.func, &mut self.fctx, target);
         let clif = self.ctx.func.display().to_string();
-        self.module
+        module
             .define_function(id, &mut self.ctx)
             .map_err(|e| format!("{e:?}"))?;
-        self.module.clear_context(&mut self.ctx);
-        self.module
-            .finalize_definitions()
-            .map_err(|e| e.to_string())?;
-        let code = self.module.get_finalized_function(id);
-        // SAFETY: `code` is the finalized entry of the function just built from `k` with the
-        // kernel signature; the module is never freed, so the code stays mapped.
-        let func = unsafe { KernelFn::from_code(code, k) };
+        module.clear_context(&mut self.ctx);
+        module.finalize_definitions().map_err(|e| e.to_string())?;
+        let entry = module.get_finalized_function(id);
+        // SAFETY: `entry` is the finalized entry of the function just built from `k` with the
+        // kernel signature; the returned `Compiled` holds the module's `CodeMemory`, which
+        // keeps the code mapped while it lives.
+        let func = unsafe { KernelFn::from_code(entry, k) };
+        drop(guard);
         Ok(Compiled {
             func,
             clif: Arc::new(clif),
             compile_time: start.elapsed(),
+            _code: code,
         })
+    }
+
+    /// Clears the cache and continues in a fresh module (the old one is freed when its last
+    /// kernel is dropped).
+    fn restart(&mut self) -> Result<(), String> {
+        let fresh = new_jit()?;
+        self.cache.clear();
+        self.code = fresh.code;
+        Ok(())
     }
 }
 
@@ -142,7 +185,7 @@ pub fn get_or_compile(k: &Kernel) -> Result<(Compiled, bool), String> {
         },
     )??;
     if jit.cache.len() >= CACHE_CAPACITY {
-        jit.cache.clear();
+        jit.restart()?;
     }
     jit.cache.insert(k.clone(), c.clone());
     Ok((c, false))
