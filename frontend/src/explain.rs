@@ -71,6 +71,27 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
             let _ = writeln!(s, "{}", run.clif);
         }
     }
+    for run in &report.library {
+        let secs = run.run_time.as_secs_f64();
+        let gbs = if secs > 0.0 {
+            run.bytes as f64 / secs / 1e9
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            s,
+            "== library {} -> {}{} | run {:.1} µs | {:.2} GB/s ==",
+            run.op,
+            run.node,
+            if run.blocked {
+                " (per block, in cache)"
+            } else {
+                ""
+            },
+            secs * 1e6,
+            gbs
+        );
+    }
     let (hits, misses) = numfuse_codegen::cache_stats();
     let _ = writeln!(s, "kernel cache: {hits} hits, {misses} misses");
     s

@@ -17,8 +17,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod library;
 mod segment;
 mod split;
+
+pub use library::LibraryRun;
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(2);
@@ -69,6 +72,8 @@ pub struct ExecReport {
     pub schedule: Option<Schedule>,
     /// One entry per kernel step, in order.
     pub kernels: Vec<KernelRun>,
+    /// One entry per library step, in order.
+    pub library: Vec<LibraryRun>,
 }
 
 /// Evaluates `graph` with the JIT (or the interpreter for small work).
@@ -91,6 +96,7 @@ pub fn eval(
         values: vec![None; graph.len()],
         sched: &sched,
         runs: Vec::new(),
+        library_runs: Vec::new(),
     };
     for (i, n) in graph.nodes().iter().enumerate() {
         if let Op::Input(k) = n.op {
@@ -107,31 +113,7 @@ pub fn eval(
         let step = &sched.steps[next];
         next += 1;
         match step {
-            Step::Library(x) => {
-                let node = graph.node(*x);
-                let args: Vec<NdArray> = node
-                    .inputs
-                    .iter()
-                    .map(|&i| ex.value(i))
-                    .collect::<Result<_>>()?;
-                // the first argument may be overwritten when this step is its only reader and
-                // a kernel of this schedule produced it (a private, contiguous buffer)
-                let a0 = node.inputs.first().map(|i| i.index());
-                let private = a0.is_some_and(|i| {
-                    uses[i] == 1
-                        && !matches!(graph.node(NodeId(i as u32)).op, Op::Input(_))
-                        && !graph.outputs().iter().any(|o| o.index() == i)
-                });
-                if private {
-                    ex.values[a0.unwrap_or(0)] = None;
-                }
-                let refs: Vec<&NdArray> = args.iter().collect();
-                let v = match crate::libcall::vector_math(&node.op, &refs, private) {
-                    Some(v) => v,
-                    None => interp::eval_op(&node.op, &refs)?,
-                };
-                ex.values[x.index()] = Some(v);
-            }
+            Step::Library(x) => ex.run_library(*x, &uses)?,
             Step::Kernel(k) => ex.run_kernel(k)?,
         }
     }
@@ -142,6 +124,7 @@ pub fn eval(
         .collect::<Result<Vec<_>>>()?;
     if let Some(r) = report {
         r.kernels = std::mem::take(&mut ex.runs);
+        r.library = std::mem::take(&mut ex.library_runs);
         r.schedule = Some(sched.clone());
     }
     Ok(outs)
@@ -152,6 +135,7 @@ struct Executor<'a> {
     values: Vec<Option<NdArray>>,
     sched: &'a Schedule,
     runs: Vec<KernelRun>,
+    library_runs: Vec<LibraryRun>,
 }
 
 /// One operand bound to memory: the view it reads or writes, its strides in bytes over the

@@ -96,7 +96,10 @@ impl Executor<'_> {
         let uses = g.use_counts();
         let mut keep = Vec::new(); // snapshots read by the segment
         let mut steps = Vec::new();
+        let mut nodes = Vec::new(); // the first node each step stores
         for step in &self.sched.steps[seg.steps.clone()] {
+            let stored = numfuse_optimizer::segment::step_outputs(step);
+            nodes.push(stored.first().copied().unwrap_or(NodeId(0)));
             let s = match step {
                 Step::Kernel(k) => BlockStep::Kernel(Box::new(
                     self.bind_block_kernel(k, seg, &mut homes, &mut slots, &mut keep)?,
@@ -146,11 +149,24 @@ impl Executor<'_> {
         };
         let times = run_blocks(&steps, &slots, seg.rows, b, threads);
         drop(keep);
-        for (i, s) in steps.into_iter().enumerate() {
-            if let BlockStep::Kernel(mut k) = s {
-                k.run.run_time = times[i] / threads as u32;
-                k.run.threads = threads;
-                self.runs.push(k.run);
+        for (i, (s, &x)) in steps.into_iter().zip(&nodes).enumerate() {
+            let run_time = times[i] / threads as u32;
+            match s {
+                BlockStep::Kernel(mut k) => {
+                    k.run.run_time = run_time;
+                    k.run.threads = threads;
+                    self.runs.push(k.run);
+                }
+                BlockStep::Math { .. } => {
+                    let node = g.node(x);
+                    self.library_runs.push(super::LibraryRun {
+                        node: x,
+                        op: node.op.mnemonic(),
+                        run_time,
+                        bytes: 2 * node.shape.size() * node.dtype.itemsize(),
+                        blocked: true,
+                    });
+                }
             }
         }
         for (x, bytes) in full {
