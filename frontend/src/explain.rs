@@ -92,6 +92,15 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
             gbs
         );
     }
+    if let Some(plan) = &report.memory {
+        let _ = writeln!(
+            s,
+            "== memory plan: {} buffers reused, {} kernels in place ==\n{}",
+            report.reused,
+            report.in_place,
+            plan.to_text(g)
+        );
+    }
     let (hits, misses) = numfuse_codegen::cache_stats();
     let _ = writeln!(s, "kernel cache: {hits} hits, {misses} misses");
     s

@@ -2,6 +2,8 @@
 //!
 //! * [`schedule`] cuts a graph into fused kernels (loop nests in the kernel IR of
 //!   `numfuse_ir::kernel`) and library steps, and records why each buffer is materialized.
+//! * [`memplan`] plans buffer lifetimes, reuse of dead buffers and proven-safe in-place
+//!   updates.
 //! * [`segment`] groups consecutive steps that can run block by block over a shared leading
 //!   axis, keeping their intermediates in cache-resident scratch.
 //!
@@ -9,6 +11,7 @@
 //! "E-graph optimizer" issue; the graph arena already performs CSE by hash-consing.
 
 mod kernel_builder;
+pub mod memplan;
 pub mod schedule;
 pub mod segment;
 

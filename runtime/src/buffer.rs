@@ -213,6 +213,12 @@ impl Storage {
         }
     }
 
+    /// The buffer itself when no snapshot shares it (else the storage back).
+    pub fn into_bytes(self) -> Result<Bytes, Storage> {
+        let arc = self.bytes.into_inner().unwrap_or_else(|p| p.into_inner());
+        Arc::try_unwrap(arc).map_err(Storage::from_arc)
+    }
+
     /// A snapshot of the current contents. The snapshot never changes: writers copy first.
     pub fn snapshot(&self) -> Arc<Bytes> {
         match self.bytes.read() {

@@ -5,22 +5,33 @@
 //! and calls it — on two threads when the work is large, split along the outermost kept
 //! dimension so that every result is computed by the same instructions whatever the thread
 //! count. Small graphs are interpreted (compiling would cost more than it saves).
+//!
+//! The steps run in the units of the memory plan (a step, or a row-blocked segment —
+//! `exec/segment.rs`); after each unit the buffers it read for the last time are released
+//! and their memory handed on as the plan says (`exec/memory.rs`). Operand binding lives in
+//! `exec/bind.rs`, split full reductions in `exec/split.rs`, library steps in
+//! `exec/library.rs`.
 
 use crate::buffer::Bytes;
 use crate::interp;
 use crate::ndarray::NdArray;
-use numfuse_codegen::{get_or_compile, CallArgs};
-use numfuse_ir::kernel::{InnerStride, Kernel, Role};
+use memory::Source;
+use numfuse_codegen::get_or_compile;
+use numfuse_ir::kernel::{Kernel, Role};
 use numfuse_ir::{Error, Graph, NodeId, Op, Result};
+use numfuse_optimizer::memplan::Placement;
 use numfuse_optimizer::{schedule, KernelStep, Realize, Schedule, Step};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod bind;
 mod library;
+mod memory;
 mod segment;
 mod split;
 
+use bind::{bind_view, call_split, specialise, Bound};
 pub use library::LibraryRun;
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
@@ -74,6 +85,12 @@ pub struct ExecReport {
     pub kernels: Vec<KernelRun>,
     /// One entry per library step, in order.
     pub library: Vec<LibraryRun>,
+    /// The memory plan followed.
+    pub memory: Option<numfuse_optimizer::memplan::MemoryPlan>,
+    /// Buffers that took over the memory of a dead buffer.
+    pub reused: usize,
+    /// Kernels that wrote over their input in place.
+    pub in_place: usize,
 }
 
 /// Evaluates `graph` with the JIT (or the interpreter for small work).
@@ -90,32 +107,33 @@ pub fn eval(
     sched.segments = numfuse_optimizer::find_segments(graph, &sched, &|n| {
         crate::libcall::block_unary(n).is_some()
     });
+    let plan = numfuse_optimizer::memplan::plan(graph, &sched);
     let uses = graph.use_counts();
     let mut ex = Executor {
         g: graph,
         values: vec![None; graph.len()],
+        stash: (0..graph.len()).map(|_| None).collect(),
         sched: &sched,
+        plan: &plan,
         runs: Vec::new(),
         library_runs: Vec::new(),
+        reused: 0,
+        in_place: 0,
     };
     for (i, n) in graph.nodes().iter().enumerate() {
         if let Op::Input(k) = n.op {
             ex.values[i] = Some(inputs[k as usize].clone());
         }
     }
-    let mut next = 0;
-    while next < sched.steps.len() {
-        if let Some(seg) = sched.segments.iter().find(|s| s.steps.start == next) {
-            ex.run_segment(seg)?;
-            next = seg.steps.end;
-            continue;
+    for (u, unit) in plan.units.iter().enumerate() {
+        match sched.segments.iter().find(|s| s.steps.start == unit.start) {
+            Some(seg) => ex.run_segment(seg)?,
+            None => match &sched.steps[unit.start] {
+                Step::Library(x) => ex.run_library(*x, &uses)?,
+                Step::Kernel(k) => ex.run_kernel(k)?,
+            },
         }
-        let step = &sched.steps[next];
-        next += 1;
-        match step {
-            Step::Library(x) => ex.run_library(*x, &uses)?,
-            Step::Kernel(k) => ex.run_kernel(k)?,
-        }
+        ex.release(&plan.release[u]);
     }
     let outs = graph
         .outputs()
@@ -126,6 +144,9 @@ pub fn eval(
         r.kernels = std::mem::take(&mut ex.runs);
         r.library = std::mem::take(&mut ex.library_runs);
         r.schedule = Some(sched.clone());
+        r.memory = Some(plan.clone());
+        r.reused = ex.reused;
+        r.in_place = ex.in_place;
     }
     Ok(outs)
 }
@@ -133,17 +154,14 @@ pub fn eval(
 struct Executor<'a> {
     g: &'a Graph,
     values: Vec<Option<NdArray>>,
+    /// Memory of released buffers, by node, until the plan hands it on.
+    stash: Vec<Option<Bytes>>,
     sched: &'a Schedule,
+    plan: &'a numfuse_optimizer::memplan::MemoryPlan,
+    reused: usize,
+    in_place: usize,
     runs: Vec<KernelRun>,
     library_runs: Vec<LibraryRun>,
-}
-
-/// One operand bound to memory: the view it reads or writes, its strides in bytes over the
-/// iteration dimensions, and (for outputs) the buffer being filled.
-pub(crate) struct Bound {
-    pub(crate) view: Option<NdArray>,
-    pub(crate) strides: Vec<i64>,
-    pub(crate) bytes: usize,
 }
 
 impl Executor<'_> {
@@ -165,7 +183,10 @@ impl Executor<'_> {
                 )))
             }
         };
-        self.values[x.index()] = Some(v.clone());
+        // views are not cached: a cached view would keep its buffer from being released
+        if matches!(node.op, Op::Const { .. }) {
+            self.values[x.index()] = Some(v.clone());
+        }
         Ok(v)
     }
 
@@ -182,6 +203,7 @@ impl Executor<'_> {
         let kept = k.kernel.rank - k.kernel.reduced;
         let mut bound: Vec<Bound> = Vec::with_capacity(k.kernel.operands.len());
         let mut outs: Vec<(NodeId, Bytes)> = Vec::new();
+        let mut in_place: Option<(usize, NodeId)> = None;
         let mut next_input = 0;
         for op in &k.kernel.operands {
             match op.role {
@@ -197,7 +219,14 @@ impl Executor<'_> {
                         shape.c_strides().iter().map(|&s| s as i64 * item).collect();
                     strides.resize(k.kernel.rank, 0);
                     debug_assert_eq!(shape.ndim(), kept);
-                    outs.push((node, Bytes::for_overwrite(op.dtype, shape.size())));
+                    let bytes = match self.plan.placement(node) {
+                        Some(Placement::InPlace(src)) => {
+                            in_place = Some((outs.len(), *src));
+                            Bytes::for_overwrite(op.dtype, 0) // replaced below
+                        }
+                        _ => self.output_buffer(node, op.dtype, shape.size()),
+                    };
+                    outs.push((node, bytes));
                     bound.push(Bound {
                         view: None,
                         strides,
@@ -207,25 +236,27 @@ impl Executor<'_> {
             }
         }
         let (spec, shape, strides) = specialise(&k.kernel, &k.iter_shape, &bound);
-        // Pointers: inputs read their snapshots; outputs write their fresh buffers.
-        let snapshots: Vec<_> = bound
+        // Pointers: inputs read their snapshots; outputs write their buffers.
+        let mut sources: Vec<Source> = Vec::with_capacity(bound.len());
+        let mut next_out = 0;
+        for b in &bound {
+            sources.push(match &b.view {
+                Some(v) => Source::Snapshot(v.data(), v.offset() * v.itemsize()),
+                None => {
+                    next_out += 1;
+                    Source::Output(next_out - 1)
+                }
+            });
+        }
+        if let Some((slot, src)) = in_place {
+            self.take_in_place(k, slot, src, &mut bound, &mut sources, &mut outs);
+        }
+        let out_ptrs: Vec<*mut u8> = outs.iter_mut().map(|o| o.1.as_mut_ptr()).collect();
+        let ptrs: Vec<*mut u8> = sources
             .iter()
-            .map(|b| {
-                b.view
-                    .as_ref()
-                    .map(|v| (v.data(), v.offset() * v.itemsize()))
-            })
-            .collect();
-        let mut out_iter = outs.iter_mut();
-        let ptrs: Vec<*mut u8> = snapshots
-            .iter()
-            .map(|snap| match snap {
-                Some((data, off)) => data.as_ptr().wrapping_add(*off) as *mut u8,
-                None => out_iter
-                    .next()
-                    .expect("one buffer per output")
-                    .1
-                    .as_mut_ptr(),
+            .map(|s| match s {
+                Source::Snapshot(data, off) => data.as_ptr().wrapping_add(*off) as *mut u8,
+                Source::Output(n) => out_ptrs[*n],
             })
             .collect();
         let flat: Vec<i64> = strides.iter().flatten().copied().collect();
@@ -256,7 +287,7 @@ impl Executor<'_> {
             (compiled.clif.clone(), ct, hit)
         };
         let run_time = start.elapsed().saturating_sub(compile_time);
-        drop(snapshots);
+        drop(sources);
         let bytes = bound.iter().map(|b| b.bytes).sum();
         for (node, bytes) in outs {
             let shape = self.g.node(node).shape.clone();
@@ -273,163 +304,4 @@ impl Executor<'_> {
         });
         Ok(())
     }
-}
-
-/// Binds a view (already brought to the iteration shape by its access chain) as a kernel
-/// operand over `iter_shape`; epilogue (`post`) operands cover the kept dimensions only.
-pub(crate) fn bind_view(
-    k: &KernelStep,
-    iter_shape: &[usize],
-    post: bool,
-    v: NdArray,
-) -> Result<Bound> {
-    let item = v.itemsize() as i64;
-    let kept = k.kernel.rank - k.kernel.reduced;
-    let mut strides: Vec<i64> = v.strides_elems().iter().map(|&s| s as i64 * item).collect();
-    if post {
-        strides.resize(k.kernel.rank, 0);
-    }
-    let want = if post {
-        &iter_shape[..kept]
-    } else {
-        iter_shape
-    };
-    if v.shape().dims() != want {
-        return Err(Error::Value(format!(
-            "internal error: operand view {} for iteration {:?}",
-            v.shape(),
-            iter_shape
-        )));
-    }
-    Ok(Bound {
-        bytes: v.nbytes(),
-        view: Some(v),
-        strides,
-    })
-}
-
-/// Specialises a kernel on its bound operands: coalesces the loop nest, picks the
-/// reduction order and each operand's inner stride class. Returns the specialised kernel,
-/// the coalesced extents and per-operand byte strides.
-pub(crate) fn specialise(
-    kernel: &Kernel,
-    iter_shape: &[usize],
-    bound: &[Bound],
-) -> (Kernel, Vec<i64>, Vec<Vec<i64>>) {
-    let (shape, strides, reduced) = coalesce(iter_shape, kernel.reduced, bound);
-    let mut spec = kernel.clone();
-    spec.rank = shape.len();
-    spec.reduced = reduced;
-    spec.outer_reduce =
-        numfuse_codegen::outer::eligible(&spec) && kept_varies_fastest(&spec, &strides);
-    let inner_dim = if spec.outer_reduce {
-        spec.rank - spec.reduced - 1
-    } else {
-        spec.rank.wrapping_sub(1)
-    };
-    for (o, op) in spec.operands.iter_mut().enumerate() {
-        op.inner = match strides[o].get(inner_dim) {
-            None => InnerStride::Contiguous,
-            Some(&0) => InnerStride::Broadcast,
-            Some(&s) if s == op.dtype.itemsize() as i64 => InnerStride::Contiguous,
-            Some(_) => InnerStride::Strided,
-        };
-    }
-    (spec, shape, strides)
-}
-
-/// Whether the innermost kept dimension is contiguous for the kernel's first input while the
-/// innermost reduced one is not (then the reduction runs with reduced dimensions outside).
-fn kept_varies_fastest(k: &Kernel, strides: &[Vec<i64>]) -> bool {
-    let Some(o) = k.operands.iter().position(|op| op.role == Role::Input) else {
-        return false;
-    };
-    let item = k.operands[o].dtype.itemsize() as i64;
-    let (kept_inner, red_inner) = (k.rank - k.reduced - 1, k.rank - 1);
-    strides[o][kept_inner].abs() == item && strides[o][red_inner].abs() != item
-}
-
-/// Calls the kernel, splitting the outermost dimension across `threads`.
-fn call_split(
-    f: &numfuse_codegen::KernelFn,
-    shape: &[i64],
-    ptrs: &[*mut u8],
-    strides: &[i64],
-    rank: usize,
-    threads: usize,
-) {
-    let run = |shape: &[i64], ptrs: &[*mut u8]| {
-        let args = CallArgs {
-            shape,
-            ptrs,
-            strides,
-        };
-        // SAFETY: every operand pointer and stride comes from a validated view of a live
-        // buffer (input snapshots held by the caller, fresh output buffers), so every index
-        // in `shape` is in bounds; outputs are fresh and written by exactly one call per
-        // index (the split below partitions the outermost kept dimension); nothing else
-        // writes these buffers meanwhile.
-        unsafe { f.call(&args) }
-    };
-    if threads < 2 {
-        return run(shape, ptrs);
-    }
-    let half = shape[0] / 2;
-    let second: Vec<*mut u8> = ptrs
-        .iter()
-        .enumerate()
-        .map(|(o, &p)| p.wrapping_offset((half * strides[o * rank]) as isize))
-        .collect();
-    let mut s1 = shape.to_vec();
-    s1[0] = half;
-    let mut s2 = shape.to_vec();
-    s2[0] = shape[0] - half;
-    struct Ptrs(Vec<*mut u8>);
-    // SAFETY: the two halves touch disjoint output elements and only read shared inputs.
-    unsafe impl Send for Ptrs {}
-    let (p1, p2) = (Ptrs(ptrs.to_vec()), Ptrs(second));
-    std::thread::scope(|s| {
-        s.spawn(|| {
-            let p = p2;
-            run(&s2, &p.0)
-        });
-        let p = p1;
-        run(&s1, &p.0);
-    });
-}
-
-/// Drops unit dimensions and merges neighbours that are contiguous for every operand (never
-/// across the kept/reduced boundary). Returns the shape, per-operand byte strides and the
-/// number of reduced dimensions.
-fn coalesce(shape: &[usize], reduced: usize, bound: &[Bound]) -> (Vec<i64>, Vec<Vec<i64>>, usize) {
-    let rank = shape.len();
-    let kept = rank - reduced;
-    let mut dims: Vec<(i64, bool, Vec<i64>)> = Vec::new();
-    for (d, &len) in shape.iter().enumerate() {
-        if len == 1 {
-            continue;
-        }
-        let col: Vec<i64> = bound.iter().map(|b| b.strides[d]).collect();
-        let is_red = d >= kept;
-        if let Some(last) = dims.last_mut() {
-            let mergeable = last.1 == is_red
-                && last
-                    .2
-                    .iter()
-                    .zip(&col)
-                    .all(|(&outer, &inner)| outer == inner * len as i64);
-            if mergeable {
-                last.0 *= len as i64;
-                last.2 = col;
-                continue;
-            }
-        }
-        dims.push((len as i64, is_red, col));
-    }
-    let red = dims.iter().filter(|d| d.1).count();
-    let shape: Vec<i64> = dims.iter().map(|d| d.0).collect();
-    let strides: Vec<Vec<i64>> = (0..bound.len())
-        .map(|o| dims.iter().map(|d| d.2[o]).collect())
-        .collect();
-    (shape, strides, red)
 }

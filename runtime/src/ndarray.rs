@@ -49,6 +49,36 @@ impl NdArray {
         }
     }
 
+    /// The buffer of a whole, C-contiguous array that nothing else references (no view, no
+    /// snapshot), for reuse by the executor; the array back otherwise.
+    pub(crate) fn try_into_bytes(self) -> std::result::Result<Bytes, NdArray> {
+        if self.offset != 0 || self.is_view || !self.is_c_contiguous() {
+            return Err(self);
+        }
+        let NdArray {
+            storage,
+            dtype,
+            shape,
+            strides,
+            offset,
+            writeable,
+            is_view,
+        } = self;
+        let back = |storage| NdArray {
+            storage,
+            dtype,
+            shape,
+            strides,
+            offset,
+            writeable,
+            is_view,
+        };
+        match Arc::try_unwrap(storage) {
+            Ok(st) => st.into_bytes().map_err(|st| back(Arc::new(st))),
+            Err(arc) => Err(back(arc)),
+        }
+    }
+
     /// A zero-filled array.
     pub fn zeros(shape: impl Into<Shape>, dtype: DType) -> NdArray {
         let shape = shape.into();

@@ -239,3 +239,40 @@ fn split_full_reductions_match_the_interpreter() {
     }
     nf::set_jit_threshold(1 << 15);
 }
+
+#[test]
+fn memory_plan_writes_in_place_and_reuses_without_changing_results() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let x = ramp(10_000, 0.4);
+    // exp is a library step; sqrt reads its result at the same index and writes over it
+    let in_place = |x: &nf::Array| x.exp().sqrt() * 2.0;
+    // the reversed read cannot be in place but reuses the dead result of the first exp
+    let reuse = |x: &nf::Array| {
+        let b = x.exp().sqrt().exp();
+        b.slice(numfuse::s![..;-1]) - &b
+    };
+    for (f, wanted) in [
+        (
+            &in_place as &dyn Fn(&nf::Array) -> nf::Array,
+            "1 kernels in place",
+        ),
+        (&reuse, "1 buffers reused"),
+    ] {
+        let jit = f(&x).eval().to_vec::<f64>().unwrap();
+        let reference = nf::with_mode(nf::Mode::Interpret, || {
+            f(&x).eval().to_vec::<f64>().unwrap()
+        });
+        for (i, (a, b)) in jit.iter().zip(&reference).enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-13 * b.abs().max(1.0),
+                "[{i}]: jit {a} vs interpreter {b}"
+            );
+        }
+        let report = f(&x).explain();
+        assert!(report.contains(wanted), "{report}");
+    }
+    // the input array is never written
+    assert_eq!(x.to_vec::<f64>(), ramp(10_000, 0.4).to_vec::<f64>());
+    nf::set_jit_threshold(1 << 15);
+}

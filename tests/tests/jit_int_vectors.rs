@@ -35,7 +35,9 @@ fn ops() -> Vec<(&'static str, Op)> {
         ("where ge/ne", |x, y| {
             nf::where_(x.greater_equal(y).logical_and(x.not_equal(y)), x, y)
         }),
-        ("where logical_not", |x, y| nf::where_(x.logical_not(), y, x)),
+        ("where logical_not", |x, y| {
+            nf::where_(x.logical_not(), y, x)
+        }),
         ("broadcast scalar", |x, _| x * 3 + 7),
         ("sum", |x, y| (x + y).sum(None)),
         ("max", |x, _| x.max(None)),
@@ -75,7 +77,11 @@ fn integer_vector_ops_match_the_interpreter() {
 #[test]
 fn integer_kernels_use_vector_lanes() {
     nf::set_jit_threshold(0);
-    for (dtype, lanes) in [(nf::int32, "i32x4"), (nf::uint8, "i8x16"), (nf::int64, "i64x2")] {
+    for (dtype, lanes) in [
+        (nf::int32, "i32x4"),
+        (nf::uint8, "i8x16"),
+        (nf::int64, "i64x2"),
+    ] {
         let (x, y) = (ints(100, 0.1, dtype), ints(100, 0.7, dtype));
         let report = (&x + &y).maximum(&x).explain();
         assert!(report.contains(lanes), "{dtype}: no {lanes} code\n{report}");

@@ -82,7 +82,7 @@ impl Executor<'_> {
         let mut slots: Vec<(DType, usize)> = Vec::new();
         for &x in &seg.escaping {
             let node = g.node(x);
-            let mut bytes = Bytes::for_overwrite(node.dtype, node.shape.size());
+            let mut bytes = self.output_buffer(x, node.dtype, node.shape.size());
             let row_bytes = (node.shape.size() / seg.rows * node.dtype.itemsize()) as i64;
             homes.push((
                 x,
