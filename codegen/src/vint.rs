@@ -99,7 +99,11 @@ pub fn vbinary(b: &mut FunctionBuilder, l: &Lanes, op: BinaryOp, x: Value, y: Va
         Eq => b.ins().icmp(IntCC::Equal, x, y),
         Ne => b.ins().icmp(IntCC::NotEqual, x, y),
         Lt => cmp(b, IntCC::SignedLessThan, IntCC::UnsignedLessThan),
-        Le => cmp(b, IntCC::SignedLessThanOrEqual, IntCC::UnsignedLessThanOrEqual),
+        Le => cmp(
+            b,
+            IntCC::SignedLessThanOrEqual,
+            IntCC::UnsignedLessThanOrEqual,
+        ),
         Gt => cmp(b, IntCC::SignedGreaterThan, IntCC::UnsignedGreaterThan),
         Ge => cmp(
             b,

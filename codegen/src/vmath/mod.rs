@@ -22,7 +22,7 @@
 //! FMA). The first call detects the CPU (`is_x86_feature_detected!`) and caches a table of
 //! function pointers in a `OnceLock`; non-x86 targets use the baseline table.
 //!
-//! Accuracy (checked by `codegen/tests/vmath_ulp.rs` against a double-double reference that is
+//! Accuracy (checked by `codegen/tests/vmath_ulp/` against a double-double reference that is
 //! itself checked against `astro-float`): measured maxima 0.52–0.96 ulp for the `f64` routines
 //! (≤ 0.75 for `exp`/`log`; the project's targets are ≤ 1 ulp for `exp`/`log` and ≤ 2 ulp for
 //! the rest), and 0.5 ulp, i.e. correctly rounded on every sample, for `f32` (computed with the
