@@ -25,6 +25,7 @@ mod array;
 mod convert;
 mod creation;
 mod elementwise;
+mod eval_into;
 mod explain;
 mod index;
 mod lower;
