@@ -110,7 +110,8 @@ impl Gen {
             nf::with_mode(Mode::Interpret, || apply(&spec, &get, &self.inputs))
         });
         match r {
-            Ok(Ok(a)) if a.size() <= self.max_elems => {
+            // inputs are kept whatever their size (the generator already chose it)
+            Ok(Ok(a)) if a.size() <= self.max_elems || matches!(spec, Spec::Input(_)) => {
                 for i in spec.args() {
                     self.uses[i] += 1;
                 }
