@@ -8,7 +8,7 @@ use cranelift::prelude::*;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module};
 use numfuse_ir::kernel::Kernel;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -104,7 +104,7 @@ fn new_jit() -> Result<Jit, String> {
         }),
         ctx,
         fctx: FunctionBuilderContext::new(),
-        cache: HashMap::new(),
+        cache: HashMap::default(),
         next_id: 0,
     })
 }

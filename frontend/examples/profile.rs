@@ -21,6 +21,20 @@ fn main() {
         Some("interpret") => nf::Mode::Interpret,
         _ => nf::Mode::Lazy,
     };
+    if name == "tiny" {
+        // the fixed cost of re-evaluating a cached 10-op graph on 64 elements
+        nf::set_jit_threshold(0);
+        let x = data(&[64], 0.1);
+        let ten = |a: &nf::Array| ((a * 1.5 + 2.0) * a - 0.5).abs().sqrt() * 3.0 + a / 7.0 - 1.0;
+        for _ in 0..reps.max(1) {
+            let t = Instant::now();
+            for _ in 0..1000 {
+                std::hint::black_box(ten(&x).eval());
+            }
+            println!("tiny: {:.2} µs per eval", t.elapsed().as_secs_f64() * 1e3);
+        }
+        return;
+    }
     let x = match name {
         "softmax" => data(&[4096, 1024], 0.6),
         "zscore" => data(&[1_000_000, 8], 0.5),

@@ -5,13 +5,13 @@
 use crate::array::Array;
 use numfuse_ir::{Graph, NodeId, Op, Result};
 use numfuse_runtime::NdArray;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Builds the graph computing `outputs`; returns it with the concrete arrays bound to its inputs.
 pub fn lower(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
     let mut g = Graph::new();
     let mut bound: Vec<NdArray> = Vec::new();
-    let mut ids: HashMap<usize, NodeId> = HashMap::new();
+    let mut ids: HashMap<usize, NodeId> = HashMap::default();
     let mut stack: Vec<(Array, bool)> = outputs.iter().rev().map(|a| (a.clone(), false)).collect();
     while let Some((a, expanded)) = stack.pop() {
         if ids.contains_key(&a.ptr()) {
@@ -36,7 +36,12 @@ pub fn lower(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
         let args: Vec<NodeId> = inputs.iter().map(|x| ids[&x.ptr()]).collect();
         let id = match a.op() {
             Op::Input(_) => unreachable!("input leaves always hold a value"),
-            op => g.add_with_origin(op.clone(), &args, a.origin_opt())?,
+            op => g.add_typed(
+                op.clone(),
+                &args,
+                (a.shape().clone(), a.dtype()),
+                a.origin_opt(),
+            )?,
         };
         ids.insert(a.ptr(), id);
     }

@@ -7,8 +7,8 @@ use crate::error::{Error, Origin, Result};
 use crate::infer::{infer, Ty};
 use crate::op::Op;
 use crate::shape::Shape;
+use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
-use std::collections::HashMap;
 use std::fmt;
 
 /// A typed node id: the index of the node in its graph.
@@ -56,7 +56,8 @@ pub struct InputDesc {
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
     nodes: Vec<Node>,
-    dedup: HashMap<(Op, SmallVec<[NodeId; 3]>), NodeId>,
+    /// Hash of `(op, inputs)` → nodes with that hash (compared in full on lookup).
+    dedup: HashMap<u64, SmallVec<[NodeId; 1]>>,
     inputs: Vec<InputDesc>,
     outputs: Vec<NodeId>,
 }
@@ -74,7 +75,9 @@ impl Graph {
             shape: shape.clone(),
             dtype,
         });
-        self.push(Op::Input(n), SmallVec::new(), (shape, dtype), None)
+        let op = Op::Input(n);
+        let key = Self::key(&op, &[]);
+        self.push(key, op, SmallVec::new(), (shape, dtype), None)
     }
 
     /// Adds (or finds) `op(inputs)`, checking types with [`infer`].
@@ -87,21 +90,72 @@ impl Graph {
         if let Op::Input(_) = op {
             return Err(Error::Value("use Graph::input to declare inputs".into()));
         }
-        let ins: SmallVec<[NodeId; 3]> = SmallVec::from_slice(inputs);
-        if let Some(&id) = self.dedup.get(&(op.clone(), ins.clone())) {
+        let key = Self::key(&op, inputs);
+        if let Some(id) = self.find(key, &op, inputs) {
             return Ok(id);
         }
-        if let Some(bad) = ins.iter().find(|i| i.index() >= self.nodes.len()) {
+        if let Some(bad) = inputs.iter().find(|i| i.index() >= self.nodes.len()) {
             return Err(Error::Value(format!("invalid graph: unknown node {bad}")));
         }
-        let tys: Vec<Ty> = ins.iter().map(|&i| self.ty(i)).collect();
+        let tys: SmallVec<[Ty; 3]> = inputs.iter().map(|&i| self.ty(i)).collect();
         let ty = infer(&op, &tys)?;
-        Ok(self.push(op, ins, ty, origin))
+        Ok(self.push(key, op, SmallVec::from_slice(inputs), ty, origin))
     }
 
-    fn push(&mut self, op: Op, inputs: SmallVec<[NodeId; 3]>, ty: Ty, origin: Origin) -> NodeId {
+    /// Adds (or finds) `op(inputs)` whose type `ty` the caller already derived with
+    /// [`infer`] (the frontend types every node when it is built). Debug builds re-check.
+    pub fn add_typed(
+        &mut self,
+        op: Op,
+        inputs: &[NodeId],
+        ty: Ty,
+        origin: Origin,
+    ) -> Result<NodeId> {
+        if let Op::Input(_) = op {
+            return Err(Error::Value("use Graph::input to declare inputs".into()));
+        }
+        let key = Self::key(&op, inputs);
+        if let Some(id) = self.find(key, &op, inputs) {
+            return Ok(id);
+        }
+        if let Some(bad) = inputs.iter().find(|i| i.index() >= self.nodes.len()) {
+            return Err(Error::Value(format!("invalid graph: unknown node {bad}")));
+        }
+        debug_assert_eq!(
+            infer(&op, &inputs.iter().map(|&i| self.ty(i)).collect::<Vec<_>>())
+                .ok()
+                .as_ref(),
+            Some(&ty),
+            "add_typed: the given type disagrees with infer for {op:?}"
+        );
+        Ok(self.push(key, op, SmallVec::from_slice(inputs), ty, origin))
+    }
+
+    fn key(op: &Op, inputs: &[NodeId]) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        op.hash(&mut h);
+        inputs.hash(&mut h);
+        h.finish()
+    }
+
+    fn find(&self, key: u64, op: &Op, inputs: &[NodeId]) -> Option<NodeId> {
+        self.dedup.get(&key)?.iter().copied().find(|&id| {
+            let n = &self.nodes[id.index()];
+            n.inputs.as_slice() == inputs && n.op == *op
+        })
+    }
+
+    fn push(
+        &mut self,
+        key: u64,
+        op: Op,
+        inputs: SmallVec<[NodeId; 3]>,
+        ty: Ty,
+        origin: Origin,
+    ) -> NodeId {
         let id = NodeId(self.nodes.len() as u32);
-        self.dedup.insert((op.clone(), inputs.clone()), id);
+        self.dedup.entry(key).or_default().push(id);
         self.nodes.push(Node {
             op,
             inputs,
@@ -164,7 +218,7 @@ impl Graph {
     /// what [`infer`] derives; outputs exist; hash-consing holds (no duplicate nodes).
     pub fn verify(&self) -> Result<()> {
         let bad = |msg: String| Err(Error::Value(format!("graph verification failed: {msg}")));
-        let mut seen = HashMap::new();
+        let mut seen = HashMap::default();
         for (i, n) in self.nodes.iter().enumerate() {
             if n.inputs.iter().any(|x| x.index() >= i) {
                 return bad(format!("%{i} uses a later node"));

@@ -6,8 +6,8 @@
 use crate::schedule::{is_elementwise, Access, KernelStep, Realize};
 use numfuse_ir::kernel::{Accumulator, InnerStride, KInst, KOperand, KStore, KValue, Kernel, Role};
 use numfuse_ir::{Graph, Node, NodeId, Op, Shape};
+use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
-use std::collections::HashMap;
 
 /// Builds one kernel by walking down from its root through inline nodes.
 pub(crate) struct KernelBuilder<'g> {
@@ -30,9 +30,9 @@ impl<'g> KernelBuilder<'g> {
             realize,
             k: Kernel::default(),
             inputs: Vec::new(),
-            memo_pre: HashMap::new(),
-            memo_post: HashMap::new(),
-            loads: HashMap::new(),
+            memo_pre: HashMap::default(),
+            memo_post: HashMap::default(),
+            loads: HashMap::default(),
             fused: Vec::new(),
             reduce: None,
             root: None,
