@@ -190,7 +190,7 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
             report.cost = (b, a);
             if a < b * (1.0 - 1e-12) {
                 let origins = canonical_origins(eg, &loaded.origins);
-                match rebuild(eg, &choice, &loaded.outputs, &origins) {
+                match rebuild(eg, &choice, &loaded.outputs, &origins, mode == Mode::Fast) {
                     Ok(out) => Some(out),
                     Err(e) => {
                         report.fallback = Some(e.to_string());

@@ -7,8 +7,9 @@
 use super::analysis::{NfAnalysis, NfEGraph};
 use super::lang::{nf_to_op, op_to_nf, ENode, NfOp, OpaqueTable};
 use egg::Id;
-use numfuse_ir::{Error, Graph, NodeId, Origin, Result};
+use numfuse_ir::{BinaryOp, Error, Graph, NodeId, Origin, Result};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 /// A graph loaded into an e-graph.
 #[derive(Debug)]
@@ -53,14 +54,85 @@ pub fn load(g: &Graph) -> Loaded {
     }
 }
 
+/// True when the operands of `node` may be put in canonical order: `+`, `·`, `==`, `!=`,
+/// the logical and bitwise ops on integers and bools always (exact), `+`/`·` on floats only
+/// when `commute_floats` (NaN payloads follow operand order).
+fn commutes(eg: &NfEGraph, node: &ENode, commute_floats: bool) -> bool {
+    let NfOp::Binary(b) = node.op else {
+        return false;
+    };
+    let d = eg[node.children[0]].data.dtype;
+    let exact = d.is_integer() || d.is_bool();
+    match b {
+        BinaryOp::Add | BinaryOp::Mul => exact || (commute_floats && d.is_float()),
+        BinaryOp::BitAnd | BinaryOp::BitOr | BinaryOp::BitXor => exact,
+        BinaryOp::LogicalAnd | BinaryOp::LogicalOr | BinaryOp::LogicalXor => d.is_bool(),
+        _ => false,
+    }
+}
+
+/// Structural keys of the chosen sub-DAGs (equal keys for equal expressions, whatever the
+/// class ids), used to order commutative operands canonically.
+fn structural_keys(
+    eg: &NfEGraph,
+    choice: &HashMap<Id, ENode>,
+    outputs: &[Id],
+    commute_floats: bool,
+) -> HashMap<Id, u64> {
+    let mut keys: HashMap<Id, u64> = HashMap::new();
+    let mut stack: Vec<(Id, bool)> = outputs.iter().map(|&o| (eg.find(o), false)).collect();
+    let mut visiting: HashMap<Id, ()> = HashMap::new();
+    while let Some((c, expanded)) = stack.pop() {
+        if keys.contains_key(&c) {
+            continue;
+        }
+        let Some(node) = choice.get(&c) else { continue };
+        if !expanded {
+            if visiting.insert(c, ()).is_some() {
+                continue; // cyclic; rebuild reports it
+            }
+            stack.push((c, true));
+            stack.extend(node.children.iter().map(|&k| (eg.find(k), false)));
+            continue;
+        }
+        let mut kids: Vec<u64> = node
+            .children
+            .iter()
+            .map(|&k| keys.get(&eg.find(k)).copied().unwrap_or(0))
+            .collect();
+        if commutes(eg, node, commute_floats) {
+            kids.sort_unstable();
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&node.op, &kids).hash(&mut h);
+        keys.insert(c, h.finish());
+    }
+    keys
+}
+
 /// Builds the graph that computes `outputs` with node `choice(class)` for every class it
-/// reaches. Fails (typed error) when a choice is missing or the choices form a cycle.
+/// reaches. Operands of commutative ops are put in a canonical order (floats only when
+/// `commute_floats`), and nodes are numbered in a canonical depth-first order, so equal
+/// expressions give equal graphs. Fails (typed error) when a choice is missing or cyclic.
 pub fn rebuild(
     eg: &NfEGraph,
     choice: &HashMap<Id, ENode>,
     outputs: &[Id],
     origins: &HashMap<Id, Origin>,
+    commute_floats: bool,
 ) -> Result<Graph> {
+    let keys = structural_keys(eg, choice, outputs, commute_floats);
+    let ordered = |node: &ENode| -> ENode {
+        let mut n = node.clone();
+        for k in n.children.iter_mut() {
+            *k = eg.find(*k);
+        }
+        if commutes(eg, &n, commute_floats) {
+            n.children
+                .sort_by_key(|k| keys.get(k).copied().unwrap_or(0));
+        }
+        n
+    };
     let bug = |m: &str| Error::Value(format!("internal error in the optimizer: {m}"));
     let mut g = Graph::new();
     let inputs: Vec<NodeId> = eg
@@ -78,9 +150,11 @@ pub fn rebuild(
             if done.contains_key(&c) {
                 continue;
             }
-            let node = choice
-                .get(&c)
-                .ok_or_else(|| bug("class without a choice"))?;
+            let node = ordered(
+                choice
+                    .get(&c)
+                    .ok_or_else(|| bug("class without a choice"))?,
+            );
             if !expanded {
                 if on_stack.insert(c, true).is_some() {
                     return Err(bug("cyclic extraction"));
