@@ -89,6 +89,32 @@ pub struct SaturationReport {
     pub time: Duration,
 }
 
+impl SaturationReport {
+    /// The deterministic part of the report (no timings): stop reason, iterations, e-nodes,
+    /// e-classes and the rules that fired — for snapshots.
+    pub fn summary(&self) -> String {
+        let fired: Vec<String> = self
+            .rules
+            .iter()
+            .filter(|r| r.fired > 0)
+            .map(|r| format!("{}×{}", r.name, r.fired))
+            .collect();
+        format!(
+            "stop: {} after {} iteration(s), {} → {} e-nodes, {} e-classes; fired: {}",
+            self.stop,
+            self.iterations,
+            self.enodes.0,
+            self.enodes.1,
+            self.eclasses,
+            if fired.is_empty() {
+                "none".into()
+            } else {
+                fired.join(" ")
+            }
+        )
+    }
+}
+
 impl fmt::Display for SaturationReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
