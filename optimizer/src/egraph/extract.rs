@@ -140,54 +140,62 @@ fn union_sets(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
 /// Greedy DAG extraction: one node per reachable class, minimising the cost of the set of
 /// classes each choice reaches. Returns the choice for every class that has a finite cost.
 pub fn dag_extract(eg: &NfEGraph) -> HashMap<Id, ENode> {
-    let ids: Vec<Id> = eg.classes().map(|c| c.id).collect();
-    let index: HashMap<Id, u32> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| (c, i as u32))
-        .collect();
+    // ascending ids are close to a topological order (graph nodes are added children first)
+    let mut ids: Vec<Id> = eg.classes().map(|c| c.id).collect();
+    ids.sort_unstable();
+    let max = ids.iter().map(|&c| usize::from(c)).max().unwrap_or(0);
+    let mut index: Vec<u32> = vec![u32::MAX; max + 1];
+    for (i, &c) in ids.iter().enumerate() {
+        index[usize::from(c)] = i as u32;
+    }
     let mut parents: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
     for (i, &c) in ids.iter().enumerate() {
         for n in eg[c].nodes.iter() {
             for k in n.children.iter() {
-                parents[index[&eg.find(*k)] as usize].push(i as u32);
+                parents[index[usize::from(eg.find(*k))] as usize].push(i as u32);
             }
         }
     }
+    // Visit classes children-first: order them by their tree cost (a monotone cost makes
+    // every class dearer than the children of its best node), so improvements rarely cascade.
+    let order = tree_order(eg, &ids, &index, &parents);
     let mut best: Vec<Option<Best>> = vec![None; ids.len()];
-    let mut queue: VecDeque<u32> = (0..ids.len() as u32).collect();
+    let mut queue: VecDeque<u32> = order.into();
     let mut queued = vec![true; ids.len()];
     while let Some(ci) = queue.pop_front() {
         queued[ci as usize] = false;
         let c = ids[ci as usize];
         let mut improved = false;
         for n in eg[c].nodes.iter() {
-            let kids: Option<Vec<u32>> = n
+            let kids: Option<SmallVec<[u32; 3]>> = n
                 .children
                 .iter()
                 .map(|k| {
-                    let ki = index[&eg.find(*k)];
+                    let ki = index[usize::from(eg.find(*k))];
                     best[ki as usize].as_ref().map(|_| ki)
                 })
                 .collect();
             let Some(kids) = kids else { continue };
-            let mut set: Vec<(u32, f64)> = Vec::new();
-            for &k in &kids {
-                let b = best[k as usize]
+            if kids.contains(&ci) {
+                continue; // a self-loop (e.g. x·1 in the class of x)
+            }
+            let child_set = |k: u32| {
+                best[k as usize]
                     .as_ref()
                     .map(|b| b.set.as_slice())
-                    .unwrap_or(&[]);
-                set = if set.is_empty() {
-                    b.to_vec()
-                } else {
-                    union_sets(&set, b)
-                };
+                    .unwrap_or(&[])
+            };
+            let mut set: Vec<(u32, f64)> = match kids.as_slice() {
+                [] => Vec::new(),
+                [a] => child_set(*a).to_vec(),
+                [a, rest @ ..] => rest.iter().fold(child_set(*a).to_vec(), |acc, &k| {
+                    union_sets(&acc, child_set(k))
+                }),
+            };
+            match set.binary_search_by_key(&ci, |e| e.0) {
+                Ok(_) => continue, // the node reaches its own class: a cycle
+                Err(pos) => set.insert(pos, (ci, node_cost(eg, c, n))),
             }
-            if set.iter().any(|&(k, _)| k == ci) {
-                continue; // the node reaches its own class: a cycle
-            }
-            let own = node_cost(eg, c, n);
-            set = union_sets(&set, &[(ci, own)]);
             let total: f64 = set.iter().map(|&(_, x)| x).sum();
             let better = match &best[ci as usize] {
                 None => true,
@@ -215,6 +223,45 @@ pub fn dag_extract(eg: &NfEGraph) -> HashMap<Id, ENode> {
         .zip(best)
         .filter_map(|(&c, b)| b.map(|b| (c, b.node)))
         .collect()
+}
+
+/// Class indices sorted by tree cost (unreachable-cost classes last).
+fn tree_order(eg: &NfEGraph, ids: &[Id], index: &[u32], parents: &[Vec<u32>]) -> Vec<u32> {
+    let mut cost = vec![f64::INFINITY; ids.len()];
+    let mut queue: VecDeque<u32> = (0..ids.len() as u32).collect();
+    let mut queued = vec![true; ids.len()];
+    while let Some(ci) = queue.pop_front() {
+        queued[ci as usize] = false;
+        let c = ids[ci as usize];
+        let mut improved = false;
+        for n in eg[c].nodes.iter() {
+            let kids: f64 = n
+                .children
+                .iter()
+                .map(|k| cost[index[usize::from(eg.find(*k))] as usize])
+                .sum();
+            let total = kids + node_cost(eg, c, n);
+            if total < cost[ci as usize] {
+                cost[ci as usize] = total;
+                improved = true;
+            }
+        }
+        if improved {
+            for &p in &parents[ci as usize] {
+                if !queued[p as usize] {
+                    queued[p as usize] = true;
+                    queue.push_back(p);
+                }
+            }
+        }
+    }
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        cost[a as usize]
+            .total_cmp(&cost[b as usize])
+            .then(a.cmp(&b))
+    });
+    order
 }
 
 /// The DAG cost of the graph a choice builds for `roots` (each reachable class paid once), or

@@ -202,9 +202,12 @@ pub fn saturate(eg: &mut NfEGraph, rules: &[Rule], mode: Mode, budget: Budget) -
         {
             let ctx = Ctx { eg, mode };
             let mut buf = Vec::new();
+            // a fixed order (by class id) keeps runs deterministic
+            let mut classes: Vec<&egg::EClass<ENode, _>> = ctx.eg.classes().collect();
+            classes.sort_unstable_by_key(|c| c.id);
             for (ri, rule) in rules.iter().enumerate() {
                 let t = Instant::now();
-                for class in ctx.eg.classes() {
+                for class in &classes {
                     for n in class.nodes.iter() {
                         (rule.search)(&ctx, class.id, n, &mut buf);
                         matches.extend(buf.drain(..).map(|b| (ri, class.id, b)));
