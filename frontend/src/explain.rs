@@ -92,7 +92,18 @@ impl Array {
         let mut s = String::new();
         let _ = writeln!(s, "== graph as written ==\n{raw}");
         let _ = writeln!(s, "== optimizer ==\n{opt}");
-        s.push_str(&render(&g, &report, 3).replacen("== graph ==", "== optimized graph ==", 1));
+        let body = render(&g, &report, 3);
+        if opt.kept_input {
+            // the optimized graph is the graph as written: print the rest of the report only
+            let rest = body
+                .get(3..)
+                .and_then(|b| b.find("\n== "))
+                .map(|i| &body[i + 4..]);
+            s.push_str("== optimized graph: unchanged ==\n");
+            s.push_str(rest.unwrap_or(&body));
+        } else {
+            s.push_str(&body.replacen("== graph ==", "== optimized graph ==", 1));
+        }
         Ok(s)
     }
 

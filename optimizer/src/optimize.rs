@@ -103,6 +103,19 @@ impl OptConfig {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse() {
+        assert_eq!(OptMode::parse(" Fast "), Some(OptMode::Fast));
+        assert_eq!(OptMode::parse("off"), Some(OptMode::Disabled));
+        assert_eq!(OptMode::parse("strict"), Some(OptMode::Strict));
+        assert_eq!(OptMode::parse("quick"), None);
+    }
+}
+
 impl Default for OptConfig {
     fn default() -> OptConfig {
         OptConfig::strict()
@@ -222,6 +235,7 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
     };
     let out = match result {
         Some(out) => {
+            debug_assert!(out.verify().is_ok(), "optimizer produced an invalid graph");
             report.kept_input = false;
             out
         }
