@@ -2,7 +2,8 @@
 //! on random graphs. Strict mode is compared bit for bit (on the fuzzer's random programs over
 //! all dtypes and on a rule-targeted IR generator); fast mode within a rounding tolerance.
 
-use numfuse_ir::{BinaryOp as B, DType, Graph, NodeId, Op, ReduceOp, Scalar, Shape, UnaryOp as U};
+use numfuse_ir::{BinaryOp as B, DType, Graph, NodeId, Op, ReduceOp, Scalar, Shape};
+use numfuse_ir::{SliceAxis, UnaryOp as U};
 use numfuse_optimizer::egraph::Family;
 use numfuse_optimizer::{optimize, OptConfig, OptMode};
 use numfuse_runtime::{interp, NdArray};
@@ -115,7 +116,7 @@ impl Gen {
         let int = self.rng.below(4) == 0;
         let d = if int { DType::Int64 } else { DType::Float64 };
         let (x, y) = (self.pick(int), self.pick(int));
-        let node = match self.rng.below(11) {
+        let node = match self.rng.below(12) {
             0 | 1 => {
                 let b = self.rng.pick(&[B::Add, B::Sub, B::Mul, B::Mul, B::Maximum]);
                 self.add(Op::Binary(b), &[x, y])
@@ -217,6 +218,19 @@ impl Gen {
                 );
                 let k = self.add(Op::Reshape(Shape::from([4, 1])), &[s]);
                 self.add(Op::Broadcast(Shape::from(S)), &[k])
+            }
+            10 => {
+                // slices of an elementwise result (one row, reversed columns), sliced again
+                let b = self.rng.pick(&[B::Add, B::Mul, B::Sub]);
+                let e = self.add(Op::Binary(b), &[x, y]);
+                let row = self.rng.below(4);
+                let ax = |start, step, len| SliceAxis { start, step, len };
+                let s1 = self.add(Op::Slice(vec![ax(row, 1, 1), ax(4, -1, 5)].into()), &[e]);
+                let s2 = self.add(Op::Slice(vec![ax(0, 1, 1), ax(3, -2, 2)].into()), &[s1]);
+                let u = self.add(Op::Unary(U::Neg), &[s2]);
+                let k = self.add(Op::Reshape(Shape::from([1, 2, 1])), &[u]);
+                let b3 = self.add(Op::Broadcast(Shape::from([2, 2, 5])), &[k]);
+                self.add(Op::Reshape(Shape::from(S)), &[b3])
             }
             _ => {
                 // lerp in two spellings

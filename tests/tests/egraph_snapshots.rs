@@ -196,3 +196,12 @@ fn opt_variance_and_centering() {
     let y = (&c * &c).mean(nf::axis(1));
     insta::assert_snapshot!(strict(&y));
 }
+
+#[test]
+fn opt_slice_of_elementwise_computes_only_the_slice() {
+    let x = input(&[8, 6]);
+    let y = ((&x * 2.0 + 1.0).sqrt())
+        .slice(s![..;2, 1..3])
+        .slice(s![..;-1, ..]);
+    insta::assert_snapshot!(strict(&y));
+}

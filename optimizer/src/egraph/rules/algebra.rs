@@ -156,8 +156,8 @@ fn selects(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
 }
 
 fn fold_constant(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>) {
-    if n.op.is_movement() || matches!(n.op, NfOp::Const(..) | NfOp::Input(_)) {
-        return;
+    if matches!(n.op, NfOp::Const(..) | NfOp::Input(_) | NfOp::Broadcast(_)) {
+        return; // broadcast(const) is the folded form itself
     }
     let d = ctx.data(id);
     if let Some(k) = d.konst {

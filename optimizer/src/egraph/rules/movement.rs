@@ -3,7 +3,11 @@
 //! how any element is computed.
 //!
 //! * identities: reshape/broadcast to the same shape, identity permutation, full slice → `x`;
-//! * composition: reshape∘reshape, permute∘permute, broadcast∘broadcast → one view;
+//! * composition: reshape∘reshape, permute∘permute, broadcast∘broadcast, slice∘slice → one
+//!   view;
+//! * slice sinking: `slice(f(x, y)) → f(slice x, slice y)` for elementwise `f`, so only the
+//!   selected elements are computed (not integer `power`: its negative-exponent error depends
+//!   on every element);
 //! * broadcast hoisting: `u(bcast(x)) → bcast(u(x))` (also casts), `b(bcast(x), bcast(y)) →
 //!   bcast(b(x', y'))` over the smaller common shape, with a constant operand re-broadcast to
 //!   the small shape; `where` likewise — elementwise work shrinks to the un-broadcast size;
@@ -52,6 +56,20 @@ fn compose(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
             (NfOp::Permute(q), NfOp::Permute(p)) => {
                 let pq: SmallVec<[usize; 4]> = q.iter().map(|&i| p[i]).collect();
                 out.push(node(NfOp::Permute(pq), vec![cls(inner)]));
+            }
+            (NfOp::Slice(outer), NfOp::Slice(first)) => {
+                let axes = outer
+                    .iter()
+                    .zip(first.iter())
+                    .map(|(&(s2, st2, l2), &(s1, st1, _))| {
+                        if l2 == 0 {
+                            return (0, 1, 0);
+                        }
+                        let start = s1 as isize + s2 as isize * st1;
+                        (start.max(0) as usize, st2 * st1, l2)
+                    })
+                    .collect();
+                out.push(node(NfOp::Slice(axes), vec![cls(inner)]));
             }
             _ => {}
         }
@@ -150,6 +168,31 @@ fn hoist_permute(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
     }
 }
 
+/// `slice(f(x, …)) → f(slice(x), …)` for elementwise `f`: only the selected elements are
+/// computed. Not for integer `power`, whose negative-exponent error depends on every element.
+fn sink_slice(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>) {
+    let NfOp::Slice(axes) = &n.op else { return };
+    if ctx.data(id).shape.size() == ctx.data(n.children[0]).shape.size() {
+        return;
+    }
+    for m in ctx.nodes(n.children[0]) {
+        let elementwise = match m.op {
+            NfOp::Binary(numfuse_ir::BinaryOp::Pow) => !ctx.data(m.children[0]).dtype.is_integer(),
+            NfOp::Unary(_) | NfOp::Binary(_) | NfOp::Where | NfOp::Cast(_) => true,
+            _ => false,
+        };
+        if !elementwise {
+            continue;
+        }
+        let kids = m
+            .children
+            .iter()
+            .map(|&k| node(NfOp::Slice(axes.clone()), vec![cls(k)]))
+            .collect();
+        out.push(node(m.op.clone(), kids));
+    }
+}
+
 /// The movement family.
 pub fn rules() -> Vec<Rule> {
     let r = |name, doc, search| Rule {
@@ -167,7 +210,7 @@ pub fn rules() -> Vec<Rule> {
         ),
         r(
             "view-compose",
-            "reshape∘reshape, permute∘permute, broadcast∘broadcast → one view",
+            "reshape∘reshape, permute∘permute, broadcast∘broadcast, slice∘slice → one view",
             compose,
         ),
         r(
@@ -179,6 +222,11 @@ pub fn rules() -> Vec<Rule> {
             "hoist-permute",
             "b(permute(x,p), permute(y,p)) → permute(b(x,y), p)",
             hoist_permute,
+        ),
+        r(
+            "sink-slice",
+            "slice(elementwise(x…)) → elementwise(slice x…) (not integer power)",
+            sink_slice,
         ),
     ]
 }
