@@ -3,7 +3,8 @@
 //! Strict (bitwise) rules: `x·1 → x`, `x/1 → x`, `x − (+0) → x`, `x + (−0) → x`, `−(−x) → x`,
 //! `¬¬x → x`, `|−x| → |x|`, `||x|| → |x|`, `cast(x, dtype(x)) → x`, `cast(cast(x, T₁), T₂) →
 //! cast(x, T₂)` when `x → T₁` is exact, `where(c, x, x) → x`, `where(const c, a, b) → a | b`,
-//! and constant folding (a class whose elements are one known constant gets that constant).
+//! and constant folding (a class whose elements are one known constant, computed or a view of a
+//! constant, gets that constant as `broadcast(const)`).
 //! `x + 0 → x` is *not* strict for floats (`−0 + 0 = +0`); it is strict on integers.
 //!
 //! Integer-strict / float-fast rules (exact in wrapping integer arithmetic, a rounding change
@@ -268,7 +269,7 @@ pub fn rules() -> Vec<Rule> {
         r(
             "fold",
             Soundness::Strict,
-            "constant-valued class → broadcast(const)",
+            "constant-valued class (also views of constants) → broadcast(const)",
             fold_constant,
         ),
         r(
