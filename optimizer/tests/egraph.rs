@@ -254,3 +254,31 @@ fn pathological_commutative_sums_stop_within_budget_and_say_so() {
     assert!(report.to_string().contains(&format!("stop: {}", sat.stop)));
     opt.verify().unwrap();
 }
+
+#[test]
+fn adding_zero_is_kept_in_strict_mode_and_removed_in_fast_mode() {
+    // −0.0 + 0.0 = +0.0, so x + 0 → x is not bitwise; x − 0 → x and x + (−0) → x are.
+    let build = |v: f64, b: B| {
+        let mut g = Graph::new();
+        let x = f64s(&mut g, 4);
+        let z = g.add(
+            Op::Const {
+                value: Scalar::float(v),
+                dtype: DType::Float64,
+            },
+            &[],
+        );
+        let zs = g
+            .add(Op::Broadcast(Shape::from([4])), &[z.unwrap()])
+            .unwrap();
+        let y = g.add(Op::Binary(b), &[x, zs]).unwrap();
+        g.mark_output(y);
+        g
+    };
+    let len = |g: &Graph, cfg: &OptConfig| optimize(g, cfg).0.len();
+    assert_eq!(len(&build(0.0, B::Add), &OptConfig::strict()), 4);
+    assert_eq!(len(&build(0.0, B::Add), &OptConfig::fast()), 1);
+    assert_eq!(len(&build(-0.0, B::Add), &OptConfig::strict()), 1);
+    assert_eq!(len(&build(0.0, B::Sub), &OptConfig::strict()), 1);
+    assert_eq!(len(&build(-0.0, B::Sub), &OptConfig::strict()), 4);
+}
