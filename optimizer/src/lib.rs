@@ -1,10 +1,10 @@
 //! numfuse-optimizer: the passes between graph building and code generation.
 //!
-//! * [`optimize`] rewrites a graph with egg ([`egraph`]: rule families, budgets, DAG-aware
+//! * [`optimize()`] rewrites a graph with egg ([`egraph`]: rule families, budgets, DAG-aware
 //!   extraction) into a cheaper equivalent one, in strict (bitwise) or fast mode, and reports
 //!   what it did;
 //! * [`contract`] chooses contraction orders for einsum/matmul chains (FLOPs + bytes moved);
-//! * [`schedule`] cuts a graph into fused kernels (loop nests in the kernel IR of
+//! * [`schedule()`] cuts a graph into fused kernels (loop nests in the kernel IR of
 //!   `numfuse_ir::kernel`) and library steps, and records why each buffer is materialized.
 
 pub mod contract;

@@ -1,7 +1,7 @@
 //! The e-graph optimizer: an egg 0.11 language mirroring the IR ([`lang`]), a shape/dtype/
 //! constant analysis ([`analysis`], folding in [`fold`]), conversions to and from graphs
 //! ([`convert`]), rule families ([`rules`]), the budgeted saturation loop ([`runner`]) and
-//! DAG-aware extraction ([`extract`]). [`crate::optimize`] strings them together.
+//! DAG-aware extraction ([`extract`]). [`crate::optimize()`] strings them together.
 
 pub mod analysis;
 pub mod convert;

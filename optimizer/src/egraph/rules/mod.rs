@@ -106,8 +106,8 @@ impl Ctx<'_> {
             }
         }
     }
-    /// True when every element of `id` is the constant `v` (compared by value; `0.0` also
-    /// matches `-0.0` only through [`Ctx::is_pos_zero`] callers that need the sign).
+    /// True when every element of `id` is the constant `v` (floats compared with their sign:
+    /// `0.0` does not match `-0.0`).
     pub fn is_value(&self, id: Id, v: f64) -> bool {
         match self.data(id).konst {
             Some(Konst::Float(x)) => x == v && x.is_sign_negative() == v.is_sign_negative(),
