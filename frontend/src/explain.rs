@@ -1,4 +1,6 @@
-//! `explain`: what numfuse does with an expression — the graph, the schedule (kernels with
+//! `explain`: what numfuse does with an expression — the graph as written, the graph after the
+//! e-graph optimizer with its saturation report (mode, rules on and fired, e-nodes, stop
+//! reason, time per rule family), the schedule (kernels with
 //! their fused ops and buffers, library steps, the reason for each materialized buffer), each
 //! kernel's loop IR and Cranelift IR, compile time, run time and GB/s per kernel.
 //!
@@ -7,6 +9,7 @@
 
 use crate::array::Array;
 use numfuse_ir::{Graph, Result};
+use numfuse_optimizer::optimize;
 use numfuse_runtime::exec::{self, ExecReport};
 use numfuse_runtime::NdArray;
 use std::fmt::Write;
@@ -107,14 +110,31 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
 }
 
 impl Array {
-    /// Evaluates this array with the JIT and reports every stage: graph, schedule, each
-    /// kernel's loop IR and Cranelift IR, compile and run times and GB/s. Already-computed
-    /// arrays report a one-node graph.
+    /// Evaluates this array with the JIT and reports every stage: the graph as written, the
+    /// optimized graph and the optimizer's report, the schedule, each kernel's loop IR and
+    /// Cranelift IR, compile and run times and GB/s. Already-computed arrays report a
+    /// one-node graph.
     pub fn try_explain(&self) -> Result<String> {
-        let (g, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
+        let (raw, inputs) = crate::lower::lower_raw(std::slice::from_ref(self))?;
+        let (g, opt) = optimize(&raw, &crate::mode::opt_config());
         let mut report = ExecReport::default();
         exec::eval(&g, &inputs, Some(&mut report))?;
-        Ok(render(&g, &report, 3))
+        let mut s = String::new();
+        let _ = writeln!(s, "== graph as written ==\n{raw}");
+        let _ = writeln!(s, "== optimizer ==\n{opt}");
+        let body = render(&g, &report, 3);
+        if opt.kept_input {
+            // the optimized graph is the graph as written: print the rest of the report only
+            let rest = body
+                .get(3..)
+                .and_then(|b| b.find("\n== "))
+                .map(|i| &body[i + 4..]);
+            s.push_str("== optimized graph: unchanged ==\n");
+            s.push_str(rest.unwrap_or(&body));
+        } else {
+            s.push_str(&body.replacen("== graph ==", "== optimized graph ==", 1));
+        }
+        Ok(s)
     }
 
     /// [`try_explain`](Self::try_explain), panicking on errors.

@@ -1,14 +1,38 @@
 //! Lowering of `Array` handles into an [`numfuse_ir::Graph`]: a post-order walk (iterative, so
 //! deep expression chains cannot overflow the stack) that turns realized nodes into graph
 //! inputs and everything else into hash-consed graph nodes.
+//!
+//! [`lower`] (what evaluation uses) then runs the e-graph optimizer
+//! ([`numfuse_optimizer::optimize`]) in `Mode::Lazy`, configured by `NUMFUSE_OPT`
+//! (`strict` by default, `fast`, `off`); the interpreter (`Mode::Interpret`, the oracle) and
+//! `Mode::Eager` (NumPy's one-op-at-a-time baseline) evaluate the graph as written.
 
 use crate::array::Array;
+use crate::mode::{current_mode, opt_config, Mode};
 use numfuse_ir::{Graph, NodeId, Op, Result};
+use numfuse_optimizer::{optimize, OptReport};
 use numfuse_runtime::NdArray;
 use rustc_hash::FxHashMap as HashMap;
 
-/// Builds the graph computing `outputs`; returns it with the concrete arrays bound to its inputs.
+/// Builds the graph computing `outputs` for evaluation (optimized in `Mode::Lazy`); returns it
+/// with the concrete arrays bound to its inputs.
 pub fn lower(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
+    let (g, bound, _) = lower_optimized(outputs)?;
+    Ok((g, bound))
+}
+
+/// Like [`lower`], also returning the optimizer's report (none when it did not run).
+pub fn lower_optimized(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>, Option<OptReport>)> {
+    let (g, bound) = lower_raw(outputs)?;
+    if current_mode() != Mode::Lazy {
+        return Ok((g, bound, None));
+    }
+    let (opt, report) = optimize(&g, &opt_config());
+    Ok((opt, bound, Some(report)))
+}
+
+/// Builds the graph computing `outputs` as written (no optimization).
+pub fn lower_raw(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
     let mut g = Graph::new();
     let mut bound: Vec<NdArray> = Vec::new();
     let mut ids: HashMap<usize, NodeId> = HashMap::default();
@@ -62,7 +86,7 @@ impl Array {
     /// assert!(y.ir().contains("= exp(%3) : (3,) float64"));
     /// ```
     pub fn ir(&self) -> String {
-        match lower(std::slice::from_ref(self)) {
+        match lower_raw(std::slice::from_ref(self)) {
             Ok((g, _)) => g.to_text(),
             Err(e) => format!("<error: {e}>"),
         }
@@ -70,14 +94,40 @@ impl Array {
 
     /// The unoptimized graph as Graphviz DOT.
     pub fn ir_dot(&self) -> String {
-        match lower(std::slice::from_ref(self)) {
+        match lower_raw(std::slice::from_ref(self)) {
             Ok((g, _)) => g.to_dot(),
             Err(e) => format!("// error: {e}\n"),
         }
     }
 
-    /// The graph itself (for tools and tests).
+    /// The graph itself, unoptimized (for tools and tests).
     pub fn try_graph(&self) -> Result<Graph> {
-        Ok(lower(std::slice::from_ref(self))?.0)
+        Ok(lower_raw(std::slice::from_ref(self))?.0)
+    }
+
+    /// The unoptimized graph and the concrete arrays bound to its inputs (for tools and tests
+    /// that evaluate graphs themselves).
+    pub fn try_graph_and_inputs(&self) -> Result<(Graph, Vec<NdArray>)> {
+        lower_raw(std::slice::from_ref(self))
+    }
+
+    /// The graph after the e-graph optimizer (configured as in `Mode::Lazy`, by `NUMFUSE_OPT`),
+    /// as stable text, followed by the optimizer's
+    /// report (stop reason, rules fired, e-nodes, time per rule family).
+    ///
+    /// ```
+    /// use numfuse as nf;
+    /// let x = nf::array([1.0, 2.0, 3.0]);
+    /// let y = &x * 1.0;
+    /// assert!(y.optimized_ir().starts_with("%0 = input[0] : (3,) float64\nreturn %0"));
+    /// ```
+    pub fn optimized_ir(&self) -> String {
+        match lower_raw(std::slice::from_ref(self)) {
+            Ok((g, _)) => {
+                let (opt, report) = optimize(&g, &opt_config());
+                format!("{opt}{report}")
+            }
+            Err(e) => format!("<error: {e}>"),
+        }
     }
 }

@@ -8,8 +8,11 @@
 //! Until the JIT lands (see ARCHITECTURE.md), the interpreter is the engine behind all three
 //! modes; the modes already differ in *when* work happens (per op vs per graph).
 //! The default comes from the `NUMFUSE_MODE` environment variable (`lazy`, `eager`,
-//! `interpret`), else `Lazy`.
+//! `interpret`), else `Lazy`. In `Lazy` mode graphs go through the e-graph optimizer first;
+//! `NUMFUSE_OPT` selects its policy: `strict` (default: only rewrites that keep NumPy's
+//! results bit for bit), `fast` (also reassociation, distribution, reordered sums) or `off`.
 
+use numfuse_optimizer::OptConfig;
 use std::cell::Cell;
 use std::sync::OnceLock;
 
@@ -72,4 +75,9 @@ pub fn with_mode<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
     }
     let _restore = Restore(SCOPED.with(|m| m.replace(Some(mode))));
     f()
+}
+
+/// The optimizer configuration of `Mode::Lazy` (from `NUMFUSE_OPT`, read once).
+pub(crate) fn opt_config() -> OptConfig {
+    OptConfig::from_env()
 }
