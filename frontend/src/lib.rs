@@ -31,6 +31,7 @@ mod index;
 mod lower;
 mod mode;
 mod ops;
+mod opt_cache;
 mod reduce;
 mod shape_ops;
 mod ufunc;

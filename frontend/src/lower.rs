@@ -10,25 +10,20 @@
 use crate::array::Array;
 use crate::mode::{current_mode, opt_config, Mode};
 use numfuse_ir::{Graph, NodeId, Op, Result};
-use numfuse_optimizer::{optimize, OptReport};
+use numfuse_optimizer::optimize;
 use numfuse_runtime::NdArray;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// Builds the graph computing `outputs` for evaluation (optimized in `Mode::Lazy`); returns it
 /// with the concrete arrays bound to its inputs.
-pub fn lower(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
-    let (g, bound, _) = lower_optimized(outputs)?;
-    Ok((g, bound))
-}
-
-/// Like [`lower`], also returning the optimizer's report (none when it did not run).
-pub fn lower_optimized(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>, Option<OptReport>)> {
+pub fn lower(outputs: &[Array]) -> Result<(Arc<Graph>, Vec<NdArray>)> {
     let (g, bound) = lower_raw(outputs)?;
     if current_mode() != Mode::Lazy {
-        return Ok((g, bound, None));
+        return Ok((Arc::new(g), bound));
     }
-    let (opt, report) = optimize(&g, &opt_config());
-    Ok((opt, bound, Some(report)))
+    // memoized by structure: re-evaluating the same expression skips saturation
+    Ok((crate::opt_cache::optimize_cached(g, &opt_config()), bound))
 }
 
 /// Builds the graph computing `outputs` as written (no optimization).
