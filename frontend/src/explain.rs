@@ -120,7 +120,7 @@ impl Array {
         let mut report = ExecReport::default();
         exec::eval(&g, &inputs, Some(&mut report))?;
         let mut s = String::new();
-        let _ = writeln!(s, "== graph as written ==\n{raw}");
+        let _ = writeln!(s, "== graph as written ==\n{}", raw.to_text_with_origins());
         let _ = writeln!(s, "== optimizer ==\n{opt}");
         let body = render(&g, &report, 3);
         if opt.kept_input {

@@ -8,6 +8,12 @@ use std::fmt::{self, Write};
 
 impl fmt::Display for Graph {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_text(f, false)
+    }
+}
+
+impl Graph {
+    fn write_text(&self, f: &mut dyn fmt::Write, origins: bool) -> fmt::Result {
         for (i, n) in self.nodes().iter().enumerate() {
             let args: Vec<String> = n.inputs.iter().map(|x| x.to_string()).collect();
             let (name, attrs) = n.op.parts();
@@ -18,7 +24,11 @@ impl fmt::Display for Graph {
             if !attrs.is_empty() {
                 write!(f, " {attrs}")?;
             }
-            writeln!(f, " : {} {}", n.shape, n.dtype)?;
+            write!(f, " : {} {}", n.shape, n.dtype)?;
+            match n.origin {
+                Some(o) if origins => writeln!(f, "    # {}:{}", o.file(), o.line())?,
+                _ => writeln!(f)?,
+            }
         }
         let outs: Vec<String> = self.outputs().iter().map(|x| x.to_string()).collect();
         writeln!(f, "return {}", outs.join(", "))
@@ -29,6 +39,14 @@ impl Graph {
     /// The stable text form (same as `Display`).
     pub fn to_text(&self) -> String {
         self.to_string()
+    }
+
+    /// The text form with each node tagged with the user's source line that created it
+    /// (`    # src/main.rs:12`), for `explain`.
+    pub fn to_text_with_origins(&self) -> String {
+        let mut s = String::new();
+        let _ = self.write_text(&mut s, true);
+        s
     }
 
     /// Graphviz DOT: one box per node labelled with op, shape and dtype; outputs doubled.
