@@ -1,5 +1,6 @@
 //! Prints `explain` for a seed workload: `cargo run --release --example explain -- softmax`
-//! (also `zscore`, `pairwise`, `sigmoid`, `chain`).
+//! (also `zscore`, `pairwise`, `sigmoid`, `chain`; `--full` keeps the kernel and Cranelift IR,
+//! `--dot` prints the schedule as Graphviz DOT instead).
 
 use numfuse as nf;
 use numfuse::s;
@@ -43,6 +44,10 @@ fn main() {
         }
     };
     // levels of detail: the report includes kernel IR and Cranelift IR; print the summary lines
+    if std::env::args().any(|a| a == "--dot") {
+        print!("{}", y.explain_dot());
+        return;
+    }
     let report = y.explain();
     let full = std::env::args().any(|a| a == "--full");
     for line in report.lines() {

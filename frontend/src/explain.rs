@@ -137,6 +137,25 @@ impl Array {
         Ok(s)
     }
 
+    /// The schedule as Graphviz DOT: kernels as clusters of the nodes they compute, segments
+    /// around their steps, materialized buffers in bold with their reason, buffers reused or
+    /// written in place by the memory plan marked.
+    pub fn try_explain_dot(&self) -> Result<String> {
+        let (g, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
+        let mut report = ExecReport::default();
+        exec::eval(&g, &inputs, Some(&mut report))?;
+        Ok(match &report.schedule {
+            Some(sched) => numfuse_optimizer::dot::schedule_dot(&g, sched, report.memory.as_ref()),
+            None => g.to_dot(),
+        })
+    }
+
+    /// [`try_explain_dot`](Self::try_explain_dot), panicking on errors.
+    #[track_caller]
+    pub fn explain_dot(&self) -> String {
+        crate::array::ok(self.try_explain_dot())
+    }
+
     /// [`try_explain`](Self::try_explain), panicking on errors.
     #[track_caller]
     pub fn explain(&self) -> String {

@@ -8,10 +8,12 @@
 //!   `numfuse_ir::kernel`) and library steps, and records why each buffer is materialized.
 //! * [`segment`] groups consecutive steps that can run block by block over a shared leading
 //!   axis, keeping their intermediates in cache-resident scratch;
+//! * [`dot`] draws a schedule as Graphviz DOT (kernels as clusters, placed buffers marked);
 //! * [`memplan`] plans buffer lifetimes, reuse of dead buffers and proven-safe in-place
 //!   updates.
 
 pub mod contract;
+pub mod dot;
 pub mod egraph;
 mod kernel_builder;
 pub mod memplan;

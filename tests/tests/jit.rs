@@ -271,6 +271,15 @@ fn memory_plan_writes_in_place_and_reuses_without_changing_results() {
         }
         let report = f(&x).explain();
         assert!(report.contains(wanted), "{report}");
+        let dot = f(&x).explain_dot();
+        assert!(
+            dot.contains("subgraph cluster_") && dot.ends_with("}\n"),
+            "{dot}"
+        );
+        assert!(
+            dot.contains("in place over") || dot.contains("reuses"),
+            "{dot}"
+        );
     }
     // the input array is never written
     assert_eq!(x.to_vec::<f64>(), ramp(10_000, 0.4).to_vec::<f64>());
