@@ -81,8 +81,8 @@ pub fn schedule_dot(g: &Graph, sched: &Schedule, plan: Option<&MemoryPlan>) -> S
             s.push_str("  }\n");
         }
     }
-    for i in 0..g.len() {
-        if !placed[i] {
+    for (i, &done) in placed.iter().enumerate() {
+        if !done {
             s.push_str(&node_line(g, sched, plan, NodeId(i as u32)));
         }
         for x in &g.node(NodeId(i as u32)).inputs {
