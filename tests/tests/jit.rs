@@ -285,3 +285,31 @@ fn memory_plan_writes_in_place_and_reuses_without_changing_results() {
     assert_eq!(x.to_vec::<f64>(), ramp(10_000, 0.4).to_vec::<f64>());
     nf::set_jit_threshold(1 << 15);
 }
+
+#[test]
+fn zscore_and_softmax_peak_memory_is_one_output() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let x = ramp(64 * 1024, 0.3).reshape([1024, 64]);
+    let zscore = (&x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true));
+    for (name, y) in [("softmax", softmax(&x)), ("zscore", zscore)] {
+        let report = y.explain();
+        let line = report
+            .lines()
+            .find(|l| l.starts_with("peak of intermediate and output buffers"))
+            .unwrap_or_else(|| panic!("{name}: no memory plan\n{report}"));
+        let with_plan: usize = line
+            .split_whitespace()
+            .rev()
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: unreadable peak line {line}"));
+        let output = 1024 * 64 * 8;
+        // the output plus the per-column statistics of z-score (2 × 64 values)
+        assert!(
+            with_plan <= output + 2 * 64 * 8,
+            "{name}: peak {with_plan} bytes above one output\n{report}"
+        );
+    }
+    nf::set_jit_threshold(1 << 15);
+}
