@@ -19,7 +19,7 @@ use memory::Source;
 use numfuse_codegen::get_or_compile;
 use numfuse_ir::kernel::{Kernel, Role};
 use numfuse_ir::{Error, Graph, NodeId, Op, Result};
-use numfuse_optimizer::memplan::Placement;
+use numfuse_optimizer::memplan::{MemoryPlan, Placement};
 use numfuse_optimizer::{schedule, KernelStep, Realize, Schedule, Step};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -93,6 +93,17 @@ pub struct ExecReport {
     pub in_place: usize,
 }
 
+/// The schedule the executor runs for `graph` (kernels, library steps, row-blocked
+/// segments) and its memory plan.
+pub fn plan_schedule(graph: &Graph) -> (Schedule, MemoryPlan) {
+    let mut sched = schedule(graph, &numfuse_codegen::support::node_supported);
+    sched.segments = numfuse_optimizer::find_segments(graph, &sched, &|n| {
+        crate::libcall::block_unary(n).is_some()
+    });
+    let plan = numfuse_optimizer::memplan::plan(graph, &sched);
+    (sched, plan)
+}
+
 /// Evaluates `graph` with the JIT (or the interpreter for small work).
 pub fn eval(
     graph: &Graph,
@@ -103,11 +114,7 @@ pub fn eval(
     if work < jit_threshold() {
         return interp::eval(graph, inputs);
     }
-    let mut sched = schedule(graph, &numfuse_codegen::support::node_supported);
-    sched.segments = numfuse_optimizer::find_segments(graph, &sched, &|n| {
-        crate::libcall::block_unary(n).is_some()
-    });
-    let plan = numfuse_optimizer::memplan::plan(graph, &sched);
+    let (sched, plan) = plan_schedule(graph);
     let uses = graph.use_counts();
     let mut ex = Executor {
         g: graph,
@@ -157,7 +164,7 @@ struct Executor<'a> {
     /// Memory of released buffers, by node, until the plan hands it on.
     stash: Vec<Option<Bytes>>,
     sched: &'a Schedule,
-    plan: &'a numfuse_optimizer::memplan::MemoryPlan,
+    plan: &'a MemoryPlan,
     reused: usize,
     in_place: usize,
     runs: Vec<KernelRun>,

@@ -1,5 +1,6 @@
 //! insta snapshots of the optimized IR of the seed workloads (strict mode, the default, and
-//! fast mode where it differs), each with the deterministic part of the saturation report;
+//! fast mode where it differs), each with the deterministic part of the saturation report,
+//! the schedule the executor runs (kernels, library steps, segments) and its memory plan;
 //! every optimized graph is also checked against the unoptimized one through the interpreter
 //! (bit for bit in strict mode).
 
@@ -34,8 +35,9 @@ fn optimized(y: &nf::Array, cfg: &OptConfig) -> String {
         }
     }
     let sat = report.saturation.as_ref().unwrap();
+    let (sched, plan) = numfuse_runtime::exec::plan_schedule(&opt);
     format!(
-        "{opt}-- {} → {} nodes{}\n-- {}\n",
+        "{opt}-- {} → {} nodes{}\n-- {}\n== schedule ==\n{}== memory plan ==\n{}",
         report.nodes.0,
         report.nodes.1,
         if report.kept_input {
@@ -43,7 +45,9 @@ fn optimized(y: &nf::Array, cfg: &OptConfig) -> String {
         } else {
             ""
         },
-        sat.summary()
+        sat.summary(),
+        sched.to_text(&opt),
+        plan.to_text(&opt)
     )
 }
 
