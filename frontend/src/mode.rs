@@ -5,14 +5,13 @@
 //!   kernel per operation with materialised intermediates) — the baseline for comparisons.
 //! * [`Mode::Interpret`]: lazy graphs evaluated by the reference interpreter (the test oracle).
 //!
-//! Until the JIT lands (see ARCHITECTURE.md), the interpreter is the engine behind all three
-//! modes; the modes already differ in *when* work happens (per op vs per graph).
 //! The default comes from the `NUMFUSE_MODE` environment variable (`lazy`, `eager`,
 //! `interpret`), else `Lazy`. In `Lazy` mode graphs go through the e-graph optimizer first;
 //! `NUMFUSE_OPT` selects its policy: `strict` (default: only rewrites that keep NumPy's
-//! results bit for bit), `fast` (also reassociation, distribution, reordered sums) or `off`.
+//! results bit for bit), `fast` (also reassociation, distribution, reordered sums) or `off`;
+//! [`with_opt_mode`] switches it for a scope.
 
-use numfuse_optimizer::OptConfig;
+use numfuse_optimizer::{OptConfig, OptMode};
 use std::cell::Cell;
 use std::sync::OnceLock;
 
@@ -41,6 +40,7 @@ impl Mode {
 
 thread_local! {
     static SCOPED: Cell<Option<Mode>> = const { Cell::new(None) };
+    static SCOPED_OPT: Cell<Option<OptMode>> = const { Cell::new(None) };
 }
 
 fn default_mode() -> Mode {
@@ -77,7 +77,35 @@ pub fn with_mode<R>(mode: Mode, f: impl FnOnce() -> R) -> R {
     f()
 }
 
-/// The optimizer configuration of `Mode::Lazy` (from `NUMFUSE_OPT`, read once).
+/// The optimizer configuration of `Mode::Lazy`: the scoped policy of [`with_opt_mode`], else
+/// `NUMFUSE_OPT` (read once).
 pub(crate) fn opt_config() -> OptConfig {
-    OptConfig::from_env()
+    match SCOPED_OPT.with(|m| m.get()) {
+        Some(mode) => OptConfig {
+            mode,
+            ..OptConfig::strict()
+        },
+        None => OptConfig::from_env(),
+    }
+}
+
+/// Runs `f` with the optimizer policy `mode` (`Strict`, `Fast`, `Disabled`) in effect on this
+/// thread for `Mode::Lazy` evaluations, restoring the previous policy afterwards (also when
+/// `f` panics).
+///
+/// ```
+/// use numfuse as nf;
+/// let (a, b, w) = (nf::arange(4.0), nf::arange(4.0) * 3.0, nf::arange(4.0) / 4.0);
+/// let lerp = nf::with_opt_mode(nf::OptMode::Fast, || (&a + (&b - &a) * &w).eval());
+/// assert_eq!(lerp.to_vec::<f64>().unwrap(), vec![0.0, 1.5, 4.0, 7.5]);
+/// ```
+pub fn with_opt_mode<R>(mode: OptMode, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<OptMode>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SCOPED_OPT.with(|m| m.set(self.0));
+        }
+    }
+    let _restore = Restore(SCOPED_OPT.with(|m| m.replace(Some(mode))));
+    f()
 }
