@@ -26,12 +26,17 @@ mod convert;
 mod creation;
 mod elementwise;
 mod explain;
+pub mod fft;
 mod index;
+pub mod linalg;
 mod lower;
 mod mode;
+mod norms;
 mod ops;
+mod products;
 mod reduce;
 mod shape_ops;
+mod solvers;
 mod ufunc;
 
 pub use array::Array;
@@ -42,6 +47,10 @@ pub use elementwise::unary_fns::*;
 pub use elementwise::{clip, nan_to_num, round, try_clip, try_where, where_};
 pub use index::{SliceArg, SliceView, NEWAXIS};
 pub use mode::{current_mode, with_mode, Mode};
+pub use products::{
+    conjugate, dot, inner, kron, matmul, outer, tensordot, tensordot_axes, trace, try_dot,
+    try_inner, try_kron, try_matmul, try_outer, try_tensordot_axes, try_trace, try_vdot, vdot,
+};
 pub use reduce::reduce_fns::*;
 pub use reduce::{axis, Axes};
 pub use shape_ops::ReshapeDims;

@@ -153,7 +153,7 @@ where
                 gather(src, li, stride_in, len_in, &mut spec);
                 // NumPy ignores the imaginary parts of the DC and (even n) Nyquist bins
                 spec[0].im = T::zero();
-                if n % 2 == 0 {
+                if n.is_multiple_of(2) {
                     spec[half - 1].im = T::zero();
                 }
                 plan.process_with_scratch(&mut spec, &mut buf, &mut scratch)

@@ -21,11 +21,7 @@ fn matrices(x: &NdArray) -> (Vec<f64>, usize, usize, usize) {
     let data = cast_array(x, DType::Float64)
         .to_vec::<f64>()
         .expect("float64 after the cast");
-    let batch = if m * n == 0 {
-        x.shape()[..nd - 2].iter().product()
-    } else {
-        data.len() / (m * n)
-    };
+    let batch = x.shape()[..nd - 2].iter().product();
     (data, batch, m, n)
 }
 
