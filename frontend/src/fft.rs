@@ -64,7 +64,7 @@ fn one_axis(
     };
     if n < 1 {
         return Err(Error::Value(format!(
-            "Invalid number of data points ({n}) specified"
+            "Invalid number of FFT data points ({n}) specified."
         )));
     }
     let x = match kind {

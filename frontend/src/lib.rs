@@ -24,6 +24,8 @@
 mod array;
 mod convert;
 mod creation;
+mod einsum;
+mod einsum_parse;
 mod elementwise;
 mod explain;
 pub mod fft;
@@ -42,6 +44,7 @@ mod ufunc;
 pub use array::Array;
 pub use convert::{IntoArray, Nested, Operand};
 pub use creation::*;
+pub use einsum::{einsum, einsum_path, try_einsum, try_einsum_path, EinsumPath};
 pub use elementwise::binary_fns::*;
 pub use elementwise::unary_fns::*;
 pub use elementwise::{clip, nan_to_num, round, try_clip, try_where, where_};

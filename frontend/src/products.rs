@@ -61,6 +61,7 @@ pub(crate) fn matmul_at(a: &Array, b: &Array, origin: Loc) -> Result<Array> {
             )));
         }
     }
+    batch_check(a, b)?;
     let a2 = if a.ndim() == 1 {
         reshape(a, &[1, a.size()])?
     } else {
@@ -80,6 +81,25 @@ pub(crate) fn matmul_at(a: &Array, b: &Array, origin: Loc) -> Result<Array> {
         dims.remove(dims.len() - if b.ndim() == 1 { 1 } else { 2 });
     }
     reshape(&r, &dims)
+}
+
+/// NumPy's error for batch axes that do not broadcast.
+fn batch_check(a: &Array, b: &Array) -> Result<()> {
+    let batch = |x: &Array| Shape::from(&x.shape()[..x.ndim().saturating_sub(2)]);
+    if numfuse_ir::broadcast_shapes(&[batch(a), batch(b)]).is_some() {
+        return Ok(());
+    }
+    let remap = |x: &Array| {
+        let mut d: Vec<String> = batch(x).iter().map(|v| v.to_string()).collect();
+        d.extend(["newaxis".to_string(), "newaxis".to_string()]);
+        format!("{}->({})", x.shape(), d.join(","))
+    };
+    let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
+    Err(Error::Value(format!(
+        "operands could not be broadcast together with remapped shapes [original->remapped]: {} {}  and requested shape ({m},{n})",
+        remap(a),
+        remap(b)
+    )))
 }
 
 /// `np.tensordot(a, b, axes=(a_axes, b_axes))`.
@@ -360,7 +380,8 @@ pair_fns! {
     dot, try_dot => |a, b, o| dot_at(&a, &b, o);
     /// `np.vdot(a, b)`: `sum(conj(a.ravel()) * b.ravel())`.
     vdot, try_vdot => |a, b, o| {
-        let ca = unary_at(UnaryOp::Conj, &reshape(&a, &[a.size()])?, o)?;
+        let fa = reshape(&a, &[a.size()])?;
+        let ca = if a.dtype().is_complex() { unary_at(UnaryOp::Conj, &fa, o)? } else { fa };
         dot_at(&ca, &reshape(&b, &[b.size()])?, o)
     };
     /// `np.inner(a, b)`: sum over the last axes of both.
