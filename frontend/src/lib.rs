@@ -35,6 +35,7 @@ mod lower;
 mod mode;
 mod norms;
 mod ops;
+mod poly;
 mod products;
 mod reduce;
 mod shape_ops;
@@ -50,6 +51,10 @@ pub use elementwise::unary_fns::*;
 pub use elementwise::{clip, nan_to_num, round, try_clip, try_where, where_};
 pub use index::{SliceArg, SliceView, NEWAXIS};
 pub use mode::{current_mode, with_mode, Mode};
+pub use poly::{
+    polyfit, polyfit_full, polyval, roots, try_polyfit, try_polyfit_full, try_polyval, try_roots,
+    PolyfitFull,
+};
 pub use products::{
     conjugate, dot, inner, kron, matmul, outer, tensordot, tensordot_axes, trace, try_dot,
     try_inner, try_kron, try_matmul, try_outer, try_tensordot_axes, try_trace, try_vdot, vdot,
