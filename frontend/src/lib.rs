@@ -22,6 +22,7 @@
 //! * Concrete results are [`NdArray`]s: NumPy's views, strides, flags and in-place updates.
 
 mod array;
+mod chain;
 mod convert;
 mod creation;
 mod einsum;
@@ -33,6 +34,7 @@ mod index;
 pub mod linalg;
 mod lower;
 mod mode;
+mod multi;
 mod norms;
 mod ops;
 mod poly;
@@ -51,6 +53,7 @@ pub use elementwise::unary_fns::*;
 pub use elementwise::{clip, nan_to_num, round, try_clip, try_where, where_};
 pub use index::{SliceArg, SliceView, NEWAXIS};
 pub use mode::{current_mode, with_mode, Mode};
+pub use multi::{eval_all, try_eval_all};
 pub use poly::{
     polyfit, polyfit_full, polyval, roots, try_polyfit, try_polyfit_full, try_polyval, try_roots,
     PolyfitFull,

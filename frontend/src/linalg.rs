@@ -19,8 +19,8 @@ use crate::products::Loc;
 use numfuse_ir::{DType, Error, LinalgOp, Op, Result, Shape, SliceAxis};
 use std::panic::Location;
 
+pub use crate::chain::{matrix_power, multi_dot, try_matrix_power, try_multi_dot};
 pub use crate::norms::{cond, matrix_rank, norm, norm_with, try_cond, try_norm_with, NormOrd};
-pub use crate::products::{matrix_power, multi_dot, try_matrix_power, try_multi_dot};
 pub use crate::solvers::{lstsq, pinv, try_lstsq, try_pinv, Lstsq};
 
 /// Casts to the dtype the decompositions run in (NumPy's `_commonType`): float32 and complex

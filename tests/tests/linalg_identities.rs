@@ -159,3 +159,11 @@ fn einsum_errors_have_numpy_wording() {
         .collect();
     insta::assert_snapshot!("einsum_errors", text.join("\n"));
 }
+
+#[test]
+fn ir_dump_shows_library_nodes_with_parameters() {
+    let a = nf::array([[3.0, 1.0], [1.0, 2.0]]);
+    let (_, s, vt) = la::svd(&a, false);
+    let y = s.matmul(&vt) + nf::fft::rfft_with(&a, Some(4), 0, nf::fft::FftNorm::Ortho).real();
+    insta::assert_snapshot!("ir_library_nodes", y.ir());
+}

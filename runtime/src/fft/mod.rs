@@ -7,6 +7,7 @@
 //! its strided position (no transposition copy of the array), transformed in place with a
 //! shared scratch buffer, scaled per `norm`, and written to the C-ordered result.
 
+use crate::buffer::{Bytes, Pod};
 use crate::ndarray::NdArray;
 use num_complex::Complex;
 use numfuse_ir::{DType, FftKind, FftNorm, FftOp, Result, Shape};
@@ -106,7 +107,8 @@ where
                 }
             };
             let src = data.as_slice::<Complex<T>>();
-            let mut out = vec![Complex::<T>::default(); out_shape.size()];
+            let mut bytes = Bytes::for_overwrite(<Complex<T>>::DTYPE, out_shape.size());
+            let out = bytes.as_mut_slice::<Complex<T>>();
             let mut buf = vec![Complex::<T>::default(); n];
             let mut scratch = vec![Complex::<T>::default(); plan.get_inplace_scratch_len()];
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
@@ -116,7 +118,7 @@ where
                     out[lo as usize + i * out_stride] = *v * scale;
                 }
             }
-            NdArray::from_vec(out_shape.clone(), out)
+            Ok(NdArray::from_bytes(bytes, out_shape.clone()))
         }
         FftKind::Real => {
             let plan = {
@@ -124,7 +126,8 @@ where
                 p.1.plan_fft_forward(n)
             };
             let src = data.as_slice::<T>();
-            let mut out = vec![Complex::<T>::default(); out_shape.size()];
+            let mut bytes = Bytes::for_overwrite(<Complex<T>>::DTYPE, out_shape.size());
+            let out = bytes.as_mut_slice::<Complex<T>>();
             let mut buf = vec![T::zero(); n];
             let mut spec = vec![Complex::<T>::default(); out_len];
             let mut scratch = vec![Complex::<T>::default(); plan.get_scratch_len()];
@@ -136,7 +139,7 @@ where
                     out[lo as usize + i * out_stride] = *v * scale;
                 }
             }
-            NdArray::from_vec(out_shape.clone(), out)
+            Ok(NdArray::from_bytes(bytes, out_shape.clone()))
         }
         FftKind::InverseReal => {
             let plan = {
@@ -145,7 +148,8 @@ where
             };
             let src = data.as_slice::<Complex<T>>();
             let half = n / 2 + 1;
-            let mut out = vec![T::zero(); out_shape.size()];
+            let mut bytes = Bytes::for_overwrite(T::DTYPE, out_shape.size());
+            let out = bytes.as_mut_slice::<T>();
             let mut spec = vec![Complex::<T>::default(); half];
             let mut buf = vec![T::zero(); n];
             let mut scratch = vec![Complex::<T>::default(); plan.get_scratch_len()];
@@ -162,7 +166,7 @@ where
                     out[lo as usize + i * out_stride] = *v * scale;
                 }
             }
-            NdArray::from_vec(out_shape.clone(), out)
+            Ok(NdArray::from_bytes(bytes, out_shape.clone()))
         }
     }
 }

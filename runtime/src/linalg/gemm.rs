@@ -6,6 +6,7 @@
 //!
 //! This module holds `unsafe` calls into `matrixmultiply`, each with its `SAFETY` argument.
 
+use crate::buffer::Bytes;
 use crate::cast::cast_array;
 use crate::ndarray::NdArray;
 use num_complex::Complex;
@@ -229,11 +230,14 @@ fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
     };
     let (da, db) = (a.data(), b.data());
     let (sa, sb) = (da.as_slice::<T>(), db.as_slice::<T>());
-    let mut out = vec![T::default(); shape.size()];
+    // every element is written below (matrixmultiply never reads C when beta = 0), so a
+    // recycled buffer needs no zeroing
+    let mut bytes = Bytes::for_overwrite(T::DTYPE, shape.size());
     let per = m * n;
     if per == 0 {
-        return NdArray::from_vec(shape.clone(), out);
+        return Ok(NdArray::from_bytes(bytes, shape.clone()));
     }
+    let out = bytes.as_mut_slice::<T>();
     let nb = batch.size();
     let work = m * n * k;
     let threads = if nb >= 2 && work < SPLIT_BELOW && nb * work >= 1 << 16 {
@@ -249,7 +253,7 @@ fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
         }
     };
     if threads == 1 {
-        body(0, &mut out);
+        body(0, out);
     } else {
         std::thread::scope(|s| {
             for (t, c) in out.chunks_mut(chunk * per).enumerate() {
@@ -258,7 +262,7 @@ fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
             }
         });
     }
-    NdArray::from_vec(shape.clone(), out)
+    Ok(NdArray::from_bytes(bytes, shape.clone()))
 }
 
 /// `matmul(a, b)` for inputs `(..., m, k)` and `(..., k, n)` of one dtype.
