@@ -69,6 +69,10 @@ impl Mac for bool {
 /// contiguous `(m, n)` block.
 trait Gemm: crate::value::Element + Default + Send + Sync {
     fn gemm(a: &[Self], oa: isize, b: &[Self], ob: isize, dims: Dims, c: &mut [Self]);
+    /// A faster kernel for large products where one exists; `false` when it did not run.
+    fn gemm_large(_: &[Self], _: isize, _: &[Self], _: isize, _: Dims, _: &mut [Self]) -> bool {
+        false
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -100,7 +104,14 @@ impl<T: Mac> Gemm for T {
 
 macro_rules! blas_gemm {
     ($t:ty, $call:expr, $cast:ty) => {
+        blas_gemm!($t, $call, $cast, |_, _, _, _, _, _| false);
+    };
+    ($t:ty, $call:expr, $cast:ty, $large:expr) => {
         impl Gemm for $t {
+            #[allow(clippy::redundant_closure_call)]
+            fn gemm_large(a: &[$t], oa: isize, b: &[$t], ob: isize, d: Dims, c: &mut [$t]) -> bool {
+                ($large)(a, oa, b, ob, d, c)
+            }
             fn gemm(a: &[$t], oa: isize, b: &[$t], ob: isize, d: Dims, c: &mut [$t]) {
                 if d.k == 0 {
                     c.fill(<$t>::default());
@@ -213,6 +224,9 @@ blas_gemm!(
 /// are threaded inside `matrixmultiply`).
 const SPLIT_BELOW: usize = 1 << 21;
 
+/// Multiply-adds from which a single product uses [`Gemm::gemm_large`] (the AVX-512 kernel).
+const LARGE: usize = 1 << 21;
+
 fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
     let nd = shape.ndim();
     let batch = Shape::from(&shape[..nd - 2]);
@@ -252,6 +266,9 @@ fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
             T::gemm(sa, oa.offsets[i], sb, ob.offsets[i], dims, cj);
         }
     };
+    if nb == 1 && work >= LARGE && T::gemm_large(sa, oa.offsets[0], sb, ob.offsets[0], dims, out) {
+        return Ok(NdArray::from_bytes(bytes, shape.clone()));
+    }
     if threads == 1 {
         body(0, out);
     } else {

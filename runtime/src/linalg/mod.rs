@@ -6,6 +6,7 @@
 //! float64 and rounded once at the end); their packed layout is described in
 //! [`numfuse_ir::linalg_op`]. Complex input is not supported by the decompositions yet.
 
+pub mod avx512;
 pub mod decomp;
 pub mod gemm;
 
