@@ -22,28 +22,48 @@
 //! * Concrete results are [`NdArray`]s: NumPy's views, strides, flags and in-place updates.
 
 mod array;
+mod chain;
 mod convert;
 mod creation;
+mod einsum;
+mod einsum_parse;
 mod elementwise;
 mod eval_into;
 mod explain;
+pub mod fft;
 mod index;
+pub mod linalg;
 mod lower;
 mod mode;
+mod multi;
+mod norms;
 mod ops;
 mod opt_cache;
+mod poly;
+mod products;
 mod reduce;
 mod shape_ops;
+mod solvers;
 mod ufunc;
 
 pub use array::Array;
 pub use convert::{IntoArray, Nested, Operand};
 pub use creation::*;
+pub use einsum::{einsum, einsum_path, try_einsum, try_einsum_path, EinsumPath};
 pub use elementwise::binary_fns::*;
 pub use elementwise::unary_fns::*;
 pub use elementwise::{clip, nan_to_num, round, try_clip, try_where, where_};
 pub use index::{SliceArg, SliceView, NEWAXIS};
 pub use mode::{current_mode, with_mode, with_opt_mode, Mode};
+pub use multi::{eval_all, try_eval_all};
+pub use poly::{
+    polyfit, polyfit_full, polyval, roots, try_polyfit, try_polyfit_full, try_polyval, try_roots,
+    PolyfitFull,
+};
+pub use products::{
+    conjugate, dot, inner, kron, matmul, outer, tensordot, tensordot_axes, trace, try_dot,
+    try_inner, try_kron, try_matmul, try_outer, try_tensordot_axes, try_trace, try_vdot, vdot,
+};
 pub use numfuse_optimizer::OptMode;
 pub use reduce::reduce_fns::*;
 pub use reduce::{axis, Axes};

@@ -126,6 +126,9 @@ pub enum Error {
     Index(String),
     /// NumPy's `ZeroDivisionError` (e.g. `arange` with step 0).
     ZeroDivision,
+    /// NumPy's `numpy.linalg.LinAlgError` with its message (`Singular matrix`, `Matrix is not
+    /// positive definite`, ...).
+    LinAlg(String),
     /// Any other invalid value, with NumPy's message.
     Value(String),
 }
@@ -165,7 +168,9 @@ impl fmt::Display for Error {
                 f,
                 "{name}: axis {axis} is out of bounds for array of dimension {ndim}"
             ),
-            Error::Type(m) | Error::UFuncType(m) | Error::Index(m) => f.write_str(m),
+            Error::Type(m) | Error::UFuncType(m) | Error::Index(m) | Error::LinAlg(m) => {
+                f.write_str(m)
+            }
             Error::ZeroDivision => f.write_str("division by zero"),
             Error::AxisOutOfBounds { axis, ndim } => write!(
                 f,
@@ -274,6 +279,7 @@ impl Error {
             Error::InvalidCast { .. } => "UFuncTypeError",
             Error::TypeMismatch { .. } => "TypeError",
             Error::ZeroDivision => "ZeroDivisionError",
+            Error::LinAlg(_) => "LinAlgError",
             _ => "ValueError",
         }
     }

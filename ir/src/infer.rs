@@ -153,6 +153,15 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             let dims: SmallVec<[usize; 4]> = axes.iter().map(|a| a.len).collect();
             Ok((Shape(dims), inputs[0].1))
         }
+        Op::MatMul => {
+            expect_arity(op, inputs, 2)?;
+            crate::linalg_op::infer_matmul(&inputs[0], &inputs[1])
+        }
+        Op::Linalg(l) => crate::linalg_op::infer_linalg(*l, inputs),
+        Op::Fft(f) => {
+            expect_arity(op, inputs, 1)?;
+            crate::linalg_op::infer_fft(f, &inputs[0])
+        }
         Op::Diagonal { offset } => {
             expect_arity(op, inputs, 1)?;
             let s = &inputs[0].0;

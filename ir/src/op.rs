@@ -336,6 +336,12 @@ pub enum Op {
     },
     /// A fresh contiguous copy in C order (`copy`, `flatten`, `ascontiguousarray`).
     Copy,
+    /// `matmul` of `(..., m, k)` and `(..., k, n)` of one dtype (batch axes broadcast).
+    MatMul,
+    /// A decomposition or solver over the last two axes ([`crate::linalg_op`]).
+    Linalg(crate::linalg_op::LinalgOp),
+    /// A discrete Fourier transform along one axis.
+    Fft(crate::linalg_op::FftOp),
 }
 
 impl Op {
@@ -361,6 +367,12 @@ impl Op {
             }
             Op::Diagonal { offset } => ("diagonal".into(), format!("offset={offset}")),
             Op::Copy => ("copy".into(), String::new()),
+            Op::MatMul => ("matmul".into(), String::new()),
+            Op::Linalg(l) => (format!("linalg.{}", l.name()), l.to_string()),
+            Op::Fft(f) => (
+                format!("fft.{}", f.name()),
+                format!("axis={} n={} norm={}", f.axis, f.n, f.norm.name()),
+            ),
         };
         (name, attrs)
     }

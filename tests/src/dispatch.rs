@@ -6,6 +6,7 @@
 //! says so and the runner prints it next to any failure.
 
 mod creation;
+mod linalg;
 mod movement;
 
 use crate::fixture::{Arg, Case};
@@ -67,6 +68,7 @@ pub fn dispatch(case: &Case) -> Dispatched {
         "result_type" => Ok(creation::result_type(case)),
         _ if creation::handles(f) => creation::dispatch(case),
         _ if movement::handles(f) => movement::dispatch(case),
+        _ if linalg::handles(f) => linalg::dispatch(case),
         _ => Ok(Outcome::Unsupported(f.to_string())),
     }
 }

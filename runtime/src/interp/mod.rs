@@ -217,6 +217,9 @@ pub fn eval_op(op: &Op, args: &[&NdArray]) -> Result<NdArray> {
         Op::Broadcast(s) => arg(0)?.broadcast_to(s),
         Op::Slice(axes) => arg(0)?.slice(axes),
         Op::Diagonal { offset } => arg(0)?.diagonal(*offset),
+        Op::MatMul => crate::linalg::gemm::matmul(arg(0)?, arg(1)?),
+        Op::Linalg(l) => crate::linalg::eval_linalg(*l, args),
+        Op::Fft(f) => crate::fft::eval_fft(f, arg(0)?),
     }
 }
 

@@ -1,0 +1,233 @@
+//! One-matrix decompositions and solvers on row-major float64 data, via faer (LU, Cholesky,
+//! QR, SVD, self-adjoint and general eigendecompositions). Each returns the packed components
+//! of [`LinalgOp::components`](numfuse_ir::LinalgOp::components), in C order, back to back.
+//! `det`/`slogdet` use LAPACK's unblocked LU (`getf2`: first largest pivot, reciprocal
+//! scaling) and NumPy's `sign * exp(sum(log|u_ii|))`, so small determinants match NumPy's digits.
+
+use faer::linalg::solvers::{DenseSolveCore, Solve};
+use faer::{Mat, MatRef, Side};
+use num_complex::Complex;
+use numfuse_ir::{Error, Result};
+
+fn mat(a: &[f64], m: usize, n: usize) -> Mat<f64> {
+    Mat::from_fn(m, n, |i, j| a[i * n + j])
+}
+
+fn push_mat(out: &mut Vec<f64>, x: MatRef<'_, f64>) {
+    for i in 0..x.nrows() {
+        for j in 0..x.ncols() {
+            out.push(x[(i, j)]);
+        }
+    }
+}
+
+fn singular() -> Error {
+    Error::LinAlg("Singular matrix".into())
+}
+
+fn lu_checked(a: &[f64], n: usize) -> Result<faer::linalg::solvers::PartialPivLu<f64>> {
+    let lu = mat(a, n, n).partial_piv_lu();
+    let u = lu.U();
+    if (0..n).any(|i| u[(i, i)] == 0.0) {
+        return Err(singular());
+    }
+    Ok(lu)
+}
+
+/// `solve(a, b)` for `a (n, n)` and `b (n, k)`.
+pub fn solve(a: &[f64], b: &[f64], n: usize, k: usize) -> Result<Vec<f64>> {
+    if n == 0 || k == 0 {
+        return Ok(vec![0.0; n * k]);
+    }
+    let lu = lu_checked(a, n)?;
+    let x = lu.solve(mat(b, n, k));
+    let mut out = Vec::with_capacity(n * k);
+    push_mat(&mut out, x.as_ref());
+    Ok(out)
+}
+
+/// `inv(a)`.
+pub fn inv(a: &[f64], n: usize) -> Result<Vec<f64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let x = lu_checked(a, n)?.inverse();
+    let mut out = Vec::with_capacity(n * n);
+    push_mat(&mut out, x.as_ref());
+    Ok(out)
+}
+
+/// `(sign, log|det|)` by LAPACK's unblocked LU with partial pivoting.
+pub fn slogdet(a: &[f64], n: usize) -> (f64, f64) {
+    let mut w = a.to_vec();
+    let mut sign = 1.0;
+    let mut logdet = 0.0;
+    for j in 0..n {
+        let mut p = j;
+        for i in j + 1..n {
+            if w[i * n + j].abs() > w[p * n + j].abs() {
+                p = i;
+            }
+        }
+        let piv = w[p * n + j];
+        if piv == 0.0 {
+            return (0.0, f64::NEG_INFINITY);
+        }
+        if p != j {
+            for c in 0..n {
+                w.swap(p * n + c, j * n + c);
+            }
+            sign = -sign;
+        }
+        let r = 1.0 / piv;
+        for i in j + 1..n {
+            w[i * n + j] *= r;
+            let l = w[i * n + j];
+            for c in j + 1..n {
+                w[i * n + c] -= l * w[j * n + c];
+            }
+        }
+        if piv < 0.0 {
+            sign = -sign;
+        }
+        logdet += piv.abs().ln();
+    }
+    (sign, logdet)
+}
+
+/// `det(a)` as NumPy computes it: `sign * exp(logdet)`.
+pub fn det(a: &[f64], n: usize) -> f64 {
+    let (s, l) = slogdet(a, n);
+    s * l.exp()
+}
+
+/// `cholesky(a)`: the lower factor (only the lower triangle of `a` is read).
+pub fn cholesky(a: &[f64], n: usize) -> Result<Vec<f64>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let llt = mat(a, n, n)
+        .llt(Side::Lower)
+        .map_err(|_| Error::LinAlg("Matrix is not positive definite".into()))?;
+    let l = llt.L();
+    let mut out = vec![0.0; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            out[i * n + j] = l[(i, j)];
+        }
+    }
+    Ok(out)
+}
+
+/// `qr(a)`: packed `Q` then `R` (reduced or complete).
+pub fn qr(a: &[f64], m: usize, n: usize, complete: bool) -> Vec<f64> {
+    let k = m.min(n);
+    let rows_r = if complete { m } else { k };
+    let mut out = Vec::with_capacity(m * rows_r + rows_r * n);
+    if m == 0 || n == 0 {
+        // Q is the identity (complete) or empty, R is empty or zero
+        for i in 0..m {
+            for j in 0..rows_r {
+                out.push(if i == j { 1.0 } else { 0.0 });
+            }
+        }
+        out.resize(m * rows_r + rows_r * n, 0.0);
+        return out;
+    }
+    let f = mat(a, m, n).qr();
+    let q = if complete {
+        f.compute_Q()
+    } else {
+        f.compute_thin_Q()
+    };
+    push_mat(&mut out, q.as_ref());
+    let r = f.thin_R();
+    for i in 0..rows_r {
+        for j in 0..n {
+            out.push(if i < k && j >= i { r[(i, j)] } else { 0.0 });
+        }
+    }
+    out
+}
+
+fn evd_error() -> Error {
+    Error::LinAlg("Eigenvalues did not converge".into())
+}
+
+/// `eigh(a, UPLO)`: packed ascending eigenvalues, then the eigenvectors as columns.
+pub fn eigh(a: &[f64], n: usize, lower: bool, vectors: bool) -> Result<Vec<f64>> {
+    let side = if lower { Side::Lower } else { Side::Upper };
+    let mut out = Vec::with_capacity(n + n * n);
+    if n == 0 {
+        return Ok(out);
+    }
+    let am = mat(a, n, n);
+    if !vectors {
+        out.extend(am.self_adjoint_eigenvalues(side).map_err(|_| evd_error())?);
+        return Ok(out);
+    }
+    let e = am.self_adjoint_eigen(side).map_err(|_| evd_error())?;
+    out.extend(e.S().column_vector().iter().copied());
+    push_mat(&mut out, e.U());
+    Ok(out)
+}
+
+/// `svd(a)`: packed `U`, `S`, `Vh` (or only `S`).
+pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Vec<f64>> {
+    let k = m.min(n);
+    let err = |_| Error::LinAlg("SVD did not converge".into());
+    let am = mat(a, m, n);
+    if !uv {
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        return am.singular_values().map_err(err);
+    }
+    let (um, vn) = if full { (m, n) } else { (k, k) };
+    let mut out = Vec::with_capacity(m * um + k + vn * n);
+    if k == 0 {
+        // identity factors for the empty side, as LAPACK gives
+        for i in 0..m {
+            for j in 0..um {
+                out.push(if i == j { 1.0 } else { 0.0 });
+            }
+        }
+        for i in 0..vn {
+            for j in 0..n {
+                out.push(if i == j { 1.0 } else { 0.0 });
+            }
+        }
+        return Ok(out);
+    }
+    let s = if full { am.svd() } else { am.thin_svd() }.map_err(err)?;
+    push_mat(&mut out, s.U());
+    out.extend(s.S().column_vector().iter().copied());
+    push_mat(&mut out, s.V().transpose());
+    Ok(out)
+}
+
+/// `eig(a)`: packed complex eigenvalues, then (with `vectors`) unit-norm eigenvectors as
+/// columns.
+pub fn eig(a: &[f64], n: usize, vectors: bool) -> Result<Vec<Complex<f64>>> {
+    let mut out = Vec::with_capacity(n + n * n);
+    if n == 0 {
+        return Ok(out);
+    }
+    let am = mat(a, n, n);
+    if !vectors {
+        return am.eigenvalues().map_err(|_| evd_error());
+    }
+    let e = am.eigen().map_err(|_| evd_error())?;
+    out.extend(e.S().column_vector().iter().copied());
+    let u = e.U();
+    let mut vecs = vec![Complex::new(0.0, 0.0); n * n];
+    for j in 0..n {
+        let norm = (0..n).map(|i| u[(i, j)].norm_sqr()).sum::<f64>().sqrt();
+        let scale = if norm > 0.0 { 1.0 / norm } else { 1.0 };
+        for i in 0..n {
+            vecs[i * n + j] = u[(i, j)] * scale;
+        }
+    }
+    out.extend(vecs);
+    Ok(out)
+}

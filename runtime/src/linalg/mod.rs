@@ -1,0 +1,112 @@
+//! Library kernels for [`Op::MatMul`](numfuse_ir::Op::MatMul) and
+//! [`Op::Linalg`](numfuse_ir::Op::Linalg): the interpreter and the executor's library steps
+//! both call [`eval_linalg`] and [`gemm::matmul`].
+//!
+//! Decompositions run per matrix of the batch on float64 (float32 input is computed in
+//! float64 and rounded once at the end); their packed layout is described in
+//! [`numfuse_ir::linalg_op`]. Complex input is not supported by the decompositions yet.
+
+pub mod avx512;
+pub mod decomp;
+pub mod gemm;
+
+use crate::cast::cast_array;
+use crate::ndarray::NdArray;
+use num_complex::Complex;
+use numfuse_ir::{DType, Error, LinalgOp, Result, Shape};
+
+/// The batch items of `x` (`(..., m, n)`) as row-major float64 matrices.
+fn matrices(x: &NdArray) -> (Vec<f64>, usize, usize, usize) {
+    let nd = x.ndim();
+    let (m, n) = (x.shape()[nd - 2], x.shape()[nd - 1]);
+    let data = cast_array(x, DType::Float64)
+        .to_vec::<f64>()
+        .expect("float64 after the cast");
+    let batch = x.shape()[..nd - 2].iter().product();
+    (data, batch, m, n)
+}
+
+fn finish(out: Vec<f64>, shape: Shape, dtype: DType) -> Result<NdArray> {
+    let a = NdArray::from_vec(shape, out)?;
+    Ok(if dtype == DType::Float64 {
+        a
+    } else {
+        cast_array(&a, dtype)
+    })
+}
+
+/// Evaluates a decomposition or solver on its inputs (`[a]`, or `[a, b]` for solve).
+pub fn eval_linalg(op: LinalgOp, args: &[&NdArray]) -> Result<NdArray> {
+    let tys: Vec<_> = args
+        .iter()
+        .map(|a| (a.shape().clone(), a.dtype()))
+        .collect();
+    let (shape, dtype) = numfuse_ir::infer::infer(&numfuse_ir::Op::Linalg(op), &tys)?;
+    if args[0].dtype().is_complex() {
+        return Err(Error::Type(format!(
+            "linalg.{} of complex input is not supported yet",
+            op.name()
+        )));
+    }
+    let (a, batch, m, n) = matrices(args[0]);
+    let item = |i: usize| &a[i * m * n..(i + 1) * m * n];
+    let mut out: Vec<f64> = Vec::with_capacity(shape.size());
+    match op {
+        LinalgOp::Solve => {
+            let (b, _, _, k) = matrices(args[1]);
+            for i in 0..batch {
+                out.extend(decomp::solve(
+                    item(i),
+                    &b[i * n * k..(i + 1) * n * k],
+                    n,
+                    k,
+                )?);
+            }
+        }
+        LinalgOp::Inv => {
+            for i in 0..batch {
+                out.extend(decomp::inv(item(i), n)?);
+            }
+        }
+        LinalgOp::Det => out.extend((0..batch).map(|i| decomp::det(item(i), n))),
+        LinalgOp::Slogdet => {
+            for i in 0..batch {
+                let (s, l) = decomp::slogdet(item(i), n);
+                out.extend([s, l]);
+            }
+        }
+        LinalgOp::Cholesky => {
+            for i in 0..batch {
+                out.extend(decomp::cholesky(item(i), n)?);
+            }
+        }
+        LinalgOp::Qr { complete } => {
+            for i in 0..batch {
+                out.extend(decomp::qr(item(i), m, n, complete));
+            }
+        }
+        LinalgOp::Eigh { lower, vectors } => {
+            for i in 0..batch {
+                out.extend(decomp::eigh(item(i), n, lower, vectors)?);
+            }
+        }
+        LinalgOp::Svd { full, uv } => {
+            for i in 0..batch {
+                out.extend(decomp::svd(item(i), m, n, full, uv)?);
+            }
+        }
+        LinalgOp::Eig { vectors } => {
+            let mut z: Vec<Complex<f64>> = Vec::with_capacity(shape.size());
+            for i in 0..batch {
+                z.extend(decomp::eig(item(i), n, vectors)?);
+            }
+            let r = NdArray::from_vec(shape, z)?;
+            return Ok(if dtype == DType::Complex128 {
+                r
+            } else {
+                cast_array(&r, dtype)
+            });
+        }
+    }
+    finish(out, shape, dtype)
+}
