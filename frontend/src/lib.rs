@@ -56,6 +56,7 @@ pub use elementwise::{clip, nan_to_num, round, try_clip, try_where, where_};
 pub use index::{SliceArg, SliceView, NEWAXIS};
 pub use mode::{current_mode, with_mode, with_opt_mode, Mode};
 pub use multi::{eval_all, try_eval_all};
+pub use numfuse_optimizer::OptMode;
 pub use poly::{
     polyfit, polyfit_full, polyval, roots, try_polyfit, try_polyfit_full, try_polyval, try_roots,
     PolyfitFull,
@@ -64,7 +65,6 @@ pub use products::{
     conjugate, dot, inner, kron, matmul, outer, tensordot, tensordot_axes, trace, try_dot,
     try_inner, try_kron, try_matmul, try_outer, try_tensordot_axes, try_trace, try_vdot, vdot,
 };
-pub use numfuse_optimizer::OptMode;
 pub use reduce::reduce_fns::*;
 pub use reduce::{axis, Axes};
 pub use shape_ops::ReshapeDims;
