@@ -19,6 +19,9 @@ enum Corner {
     Scale(f64, f64),
     /// Elements whose box contains 0 set to 0 (steps at zero: casts to bool, `sign`, `x / y`).
     Zero,
+    /// Elements whose box contains 1 set to 1 (steps at one: `power(1, y) = 1` for every `y`,
+    /// NaN included, while `power(1 ± ulp, NaN)` is NaN).
+    One,
 }
 
 /// A copy of `nd` moved to a corner of its error box `e`.
@@ -38,6 +41,14 @@ fn perturb(nd: &NdArray, e: &[f64], corner: Corner) -> NdArray {
                     let (r, i) = comps(v);
                     if r.hypot(i) <= ek {
                         Value::Bool(false).cast(dt)
+                    } else {
+                        v
+                    }
+                }
+                Corner::One => {
+                    let (r, i) = comps(v);
+                    if dt.is_inexact() && (r - 1.0).hypot(i) <= ek {
+                        Value::F64(1.0).cast(dt)
                     } else {
                         v
                     }
@@ -96,6 +107,9 @@ fn corners(dt: DType, many: bool) -> Vec<Corner> {
         vec![s(-1.0, 0.0), s(1.0, 0.0), s(-0.5, 0.0), s(0.5, 0.0)]
     };
     c.push(Corner::Zero);
+    if dt.is_inexact() {
+        c.push(Corner::One);
+    }
     c
 }
 
@@ -295,6 +309,17 @@ pub(super) fn elementwise_bound(
                     err = true;
                     dev.iter_mut().for_each(|d| *d = f64::INFINITY);
                 }
+            }
+        }
+    }
+    // an infinite or NaN complex result computed from inexact operands points in a direction
+    // the operands' errors decide chaotically (e.g. `power` with a huge exponent): corners
+    // cannot bound it, so it is not compared
+    if out_dt.is_complex() && !tainted.is_empty() {
+        for (k, d) in dev.iter_mut().enumerate() {
+            let (re, im) = comps(rv[k]);
+            if !(re.is_finite() && im.is_finite()) {
+                *d = f64::INFINITY;
             }
         }
     }

@@ -15,12 +15,15 @@
 //!   scans (`|Δ| <= n·eps·Σ|x|`, the worst case of any summation order, plus 1 ulp). Their
 //!   errors are propagated through the rest of the graph as per-element absolute bounds
 //!   ([`tolerances`]): elementwise consumers are re-evaluated by the interpreter at the corners
-//!   of the input error boxes (so a comparison whose operands are closer than their error, or
-//!   a `floor` at a jump, becomes "either answer"), movement ops move the bounds with the data,
+//!   of the input error boxes and at the special points 0 and 1 inside them (so a comparison
+//!   whose operands are closer than their error, a `floor` at a jump, or `power(1 ± ulp, NaN)`
+//!   becomes "either answer"), movement ops move the bounds with the data,
 //!   reductions add them up. Elements whose bound is 0 are still compared bit for bit.
 //!   Where the order of a float sum or product decides between a finite result and an
 //!   overflow (a partial sum of magnitudes above the dtype's maximum; a partial product that
-//!   may overflow, or underflow and be scaled back up) the element is not compared.
+//!   may overflow, or underflow and be scaled back up) the element is not compared; nor is an
+//!   infinite or NaN complex result computed from inexact operands (its direction is decided
+//!   chaotically by the operands' errors, e.g. `power` with a huge exponent).
 //!   One difference is tolerated by decision rather than by error analysis, and listed here:
 //!   [`ALLOW_ZERO_SIGN_IN_MAX_MIN`] (the sign of a zero `max`/`min` reduction result).
 //!   Build-time errors (bad axis, empty `max`, out-of-range weak scalar) end ~1% of the
