@@ -35,6 +35,19 @@ fn main() {
         }
         return;
     }
+    if name == "imgnorm" {
+        let f32s = |a: nf::Array| nf::Array::from_ndarray(&a.astype(nf::float32).eval());
+        let img = f32s(data(&[32, 3, 224, 224], 0.9));
+        let mean = f32s(data(&[1, 3, 1, 1], 0.1));
+        let std = f32s(data(&[1, 3, 1, 1], 0.2).abs() + 0.5);
+        for _ in 0..reps {
+            let t = Instant::now();
+            let y = nf::with_mode(mode, || ((&img - &mean) / &std).eval());
+            std::hint::black_box(&y);
+            println!("imgnorm: {:.2} ms", t.elapsed().as_secs_f64() * 1e3);
+        }
+        return;
+    }
     let x = match name {
         "softmax" => data(&[4096, 1024], 0.6),
         "zscore" => data(&[1_000_000, 8], 0.5),
