@@ -209,3 +209,35 @@ fn opt_slice_of_elementwise_computes_only_the_slice() {
         .slice(s![..;-1, ..]);
     insta::assert_snapshot!(strict(&y));
 }
+
+#[test]
+fn opt_dense_relu() {
+    let x = input(&[4, 3]);
+    let w = input(&[3, 5]);
+    let b = input(&[5]);
+    let y = (x.matmul(&w) + &b).maximum(0.0);
+    insta::assert_snapshot!(strict(&y));
+}
+
+#[test]
+fn opt_attention_scores() {
+    let q = input(&[2, 2, 4, 3]);
+    let k = input(&[2, 2, 4, 3]);
+    let s = nf::einsum("bhid,bhjd->bhij", &[q, k]) / 3f64.sqrt();
+    insta::assert_snapshot!(strict(&s));
+}
+
+#[test]
+fn opt_einsum_chain_contracts_the_cheap_pair_first() {
+    let (a, b, c) = (input(&[6, 2]), input(&[2, 6]), input(&[6, 2]));
+    let y = nf::einsum("ij,jk,kl->il", &[a, b, c]);
+    insta::assert_snapshot!(strict(&y));
+}
+
+#[test]
+fn opt_pca_projection() {
+    let x = input(&[8, 3]);
+    let v = input(&[3, 2]);
+    let y = (&x - x.mean(nf::axis(0).keepdims(true))).matmul(&v);
+    insta::assert_snapshot!(strict(&y));
+}
