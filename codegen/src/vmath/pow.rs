@@ -96,9 +96,11 @@ fn pow<const F: bool, const LITE: bool>(x: f64, y: f64) -> f64 {
     let inf_result = (ax == 0.0) == (y < 0.0);
     let zi = xorsign(if inf_result { f64::INFINITY } else { 0.0 }, neg && odd);
     let v = if zero_or_inf { zi } else { v };
-    // NaN operands propagate, except pow(x, 0) = 1 and pow(1, y) = 1.
+    // NaN operands propagate, except pow(x, 0) = 1 and pow(1, y) = 1 — unless an operand is
+    // a signaling NaN, which glibc (and so NumPy) turns into a quiet NaN even there.
     let v = if x.is_nan() || y.is_nan() { x + y } else { v };
-    if y == 0.0 || x == 1.0 {
+    let signaling = |a: f64| a.is_nan() && a.to_bits() & (1 << 51) == 0;
+    if (y == 0.0 || x == 1.0) && !signaling(x) && !signaling(y) {
         1.0
     } else {
         v

@@ -1,8 +1,9 @@
 //! Algebra and canonicalization rules.
 //!
 //! Strict (bitwise) rules: `x·1 → x`, `x/1 → x`, `x − (+0) → x`, `x + (−0) → x`, `−(−x) → x`,
-//! `¬¬x → x`, `|−x| → |x|`, `||x|| → |x|`, `cast(x, dtype(x)) → x`, `cast(cast(x, T₁), T₂) →
-//! cast(x, T₂)` when `x → T₁` is exact, `where(c, x, x) → x`, `where(const c, a, b) → a | b`,
+//! `¬¬x → x` (boolean x), `|−x| → |x|` (signed x), `||x|| → |x|`, `cast(x, dtype(x)) → x`,
+//! `cast(cast(x, T₁), T₂) → cast(x, T₂)` when `x → T₁` is exact and `x → T₂` is exact or goes
+//! to a float, complex or bool type, `where(const c, x, x) → x`,
 //! and constant folding (a class whose elements are one known constant, computed or a view of a
 //! constant, gets that constant as `broadcast(const)`).
 //! `x + 0 → x` is *not* strict for floats (`−0 + 0 = +0`); it is strict on integers.
@@ -93,15 +94,21 @@ fn involution(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
         NfOp::Unary(U::Neg) => {
             out.extend(unaries(ctx, n.children[0], U::Neg).into_iter().map(cls));
         }
-        NfOp::Unary(U::LogicalNot) if ctx.data(n.children[0]).dtype.is_bool() => {
+        NfOp::Unary(U::LogicalNot) => {
+            // ¬¬x → x only for boolean x (¬¬5 is True, not 5)
             out.extend(
                 unaries(ctx, n.children[0], U::LogicalNot)
                     .into_iter()
+                    .filter(|&x| ctx.data(x).dtype.is_bool())
                     .map(cls),
             );
         }
         NfOp::Unary(U::Abs) if real(ctx.data(n.children[0]).dtype) => {
-            for inner in [U::Neg, U::Abs] {
+            // |−x| = |x| needs a signed type: for unsigned x, −x wraps and abs is the identity
+            let d = ctx.data(n.children[0]).dtype;
+            let signed = d.is_float() || d.is_signed_integer();
+            let inners: &[U] = if signed { &[U::Neg, U::Abs] } else { &[U::Abs] };
+            for &inner in inners {
                 for x in unaries(ctx, n.children[0], inner) {
                     out.push(node(NfOp::Unary(U::Abs), vec![cls(x)]));
                 }
@@ -135,7 +142,12 @@ fn casts(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
         let NfOp::Cast(mid) = m.op else { continue };
         let inner = m.children[0];
         let from = ctx.data(inner).dtype;
-        if exact_cast(from, mid) {
+        // the middle value is the original one; the outer cast then gives the same result
+        // as a direct cast when the direct cast is exact too, or rounds by value (to a float
+        // or complex type) or tests by value (to bool) — never for float → int, whose
+        // out-of-range results differ from int → int wrapping
+        let same = exact_cast(from, to) || to.is_inexact() || to.is_bool();
+        if exact_cast(from, mid) && same {
             out.push(node(NfOp::Cast(to), vec![cls(inner)]));
         }
     }
@@ -146,13 +158,11 @@ fn selects(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
         return;
     }
     let (c, a, b) = (n.children[0], n.children[1], n.children[2]);
-    if ctx.eg.find(a) == ctx.eg.find(b) {
+    // `where(const c, a, b)` is not folded, and `where(c, x, x)` only when `c` cannot raise:
+    // NumPy evaluates the condition and both branches, so dropping one would drop its
+    // data-dependent errors (a negative integer power)
+    if ctx.eg.find(a) == ctx.eg.find(b) && ctx.data(c).konst.is_some() {
         out.push(cls(a));
-    }
-    match ctx.data(c).konst {
-        Some(crate::egraph::fold::Konst::Bool(true)) => out.push(cls(a)),
-        Some(crate::egraph::fold::Konst::Bool(false)) => out.push(cls(b)),
-        _ => {}
     }
 }
 
@@ -257,13 +267,13 @@ pub fn rules() -> Vec<Rule> {
         r(
             "cast",
             Soundness::Strict,
-            "cast(x,dtype x) → x; cast(cast(x,T1),T2) → cast(x,T2) if x→T1 exact",
+            "cast(x,dtype x) → x; cast(cast(x,T1),T2) → cast(x,T2) if x→T1 exact and x→T2 exact or by value",
             casts,
         ),
         r(
             "where",
             Soundness::Strict,
-            "where(c,x,x) → x; where(const,a,b) → a|b",
+            "where(const c,x,x) → x (never drops a subgraph that could raise)",
             selects,
         ),
         r(
