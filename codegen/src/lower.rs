@@ -369,14 +369,6 @@ impl Lower<'_, '_> {
         if acc_d.is_float() {
             return vemit::fold(b, None, op, acc, x);
         }
-        let signed = acc_d.is_signed_integer();
-        match op {
-            ReduceOp::Sum => b.ins().iadd(acc, x),
-            ReduceOp::Prod => b.ins().imul(acc, x),
-            ReduceOp::Max if signed => b.ins().smax(acc, x),
-            ReduceOp::Max => b.ins().umax(acc, x),
-            ReduceOp::Min if signed => b.ins().smin(acc, x),
-            _ => b.ins().umin(acc, x),
-        }
+        crate::vint::fold(b, acc_d.is_signed_integer(), op, acc, x)
     }
 }

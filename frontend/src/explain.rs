@@ -37,6 +37,17 @@ pub(crate) fn eval_traced(g: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>>
     Ok(out)
 }
 
+/// Seconds and GB/s of moving `bytes` in `t`.
+fn rate(bytes: usize, t: std::time::Duration) -> (f64, f64) {
+    let secs = t.as_secs_f64();
+    let gbs = if secs > 0.0 {
+        bytes as f64 / secs / 1e9
+    } else {
+        0.0
+    };
+    (secs, gbs)
+}
+
 /// Renders a report at a detail level (1–3).
 pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
     let mut s = String::new();
@@ -51,12 +62,7 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
     };
     let _ = writeln!(s, "== schedule ==\n{}", sched.to_text(g));
     for (i, run) in report.kernels.iter().enumerate() {
-        let secs = run.run_time.as_secs_f64();
-        let gbs = if secs > 0.0 {
-            run.bytes as f64 / secs / 1e9
-        } else {
-            0.0
-        };
+        let (secs, gbs) = rate(run.bytes, run.run_time);
         let _ = writeln!(
             s,
             "== kernel {i}: {} ops, {} | compile {:.0} µs | run {:.1} µs on {} thread(s) | {:.2} GB/s ==",
@@ -75,12 +81,7 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
         }
     }
     for run in &report.library {
-        let secs = run.run_time.as_secs_f64();
-        let gbs = if secs > 0.0 {
-            run.bytes as f64 / secs / 1e9
-        } else {
-            0.0
-        };
+        let (secs, gbs) = rate(run.bytes, run.run_time);
         let _ = writeln!(
             s,
             "== library {} -> {}{} | run {:.1} µs | {:.2} GB/s ==",

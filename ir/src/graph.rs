@@ -87,19 +87,7 @@ impl Graph {
 
     /// Like [`add`](Self::add), recording where the user created the value.
     pub fn add_with_origin(&mut self, op: Op, inputs: &[NodeId], origin: Origin) -> Result<NodeId> {
-        if let Op::Input(_) = op {
-            return Err(Error::Value("use Graph::input to declare inputs".into()));
-        }
-        let key = Self::key(&op, inputs);
-        if let Some(id) = self.find(key, &op, inputs) {
-            return Ok(id);
-        }
-        if let Some(bad) = inputs.iter().find(|i| i.index() >= self.nodes.len()) {
-            return Err(Error::Value(format!("invalid graph: unknown node {bad}")));
-        }
-        let tys: SmallVec<[Ty; 3]> = inputs.iter().map(|&i| self.ty(i)).collect();
-        let ty = infer(&op, &tys)?;
-        Ok(self.push(key, op, SmallVec::from_slice(inputs), ty, origin))
+        self.add_node(op, inputs, None, origin)
     }
 
     /// Adds (or finds) `op(inputs)` whose type `ty` the caller already derived with
@@ -109,6 +97,17 @@ impl Graph {
         op: Op,
         inputs: &[NodeId],
         ty: Ty,
+        origin: Origin,
+    ) -> Result<NodeId> {
+        self.add_node(op, inputs, Some(ty), origin)
+    }
+
+    /// Finds or adds a node; its type is `known` or derived with [`infer`].
+    fn add_node(
+        &mut self,
+        op: Op,
+        inputs: &[NodeId],
+        known: Option<Ty>,
         origin: Origin,
     ) -> Result<NodeId> {
         if let Op::Input(_) = op {
@@ -121,13 +120,21 @@ impl Graph {
         if let Some(bad) = inputs.iter().find(|i| i.index() >= self.nodes.len()) {
             return Err(Error::Value(format!("invalid graph: unknown node {bad}")));
         }
-        debug_assert_eq!(
-            infer(&op, &inputs.iter().map(|&i| self.ty(i)).collect::<Vec<_>>())
-                .ok()
-                .as_ref(),
-            Some(&ty),
-            "add_typed: the given type disagrees with infer for {op:?}"
-        );
+        let derive = |g: &Graph| {
+            let tys: SmallVec<[Ty; 3]> = inputs.iter().map(|&i| g.ty(i)).collect();
+            infer(&op, &tys)
+        };
+        let ty = match known {
+            Some(ty) => {
+                debug_assert_eq!(
+                    derive(self).ok().as_ref(),
+                    Some(&ty),
+                    "add_typed: the given type disagrees with infer for {op:?}"
+                );
+                ty
+            }
+            None => derive(self)?,
+        };
         Ok(self.push(key, op, SmallVec::from_slice(inputs), ty, origin))
     }
 
