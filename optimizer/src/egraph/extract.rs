@@ -211,18 +211,23 @@ pub fn dag_extract(eg: &NfEGraph) -> HashMap<Id, ENode> {
             }
         }
         if improved {
-            for &p in &parents[ci as usize] {
-                if !queued[p as usize] {
-                    queued[p as usize] = true;
-                    queue.push_back(p);
-                }
-            }
+            requeue_parents(&parents[ci as usize], &mut queued, &mut queue);
         }
     }
     ids.iter()
         .zip(best)
         .filter_map(|(&c, b)| b.map(|b| (c, b.node)))
         .collect()
+}
+
+/// Queues the parents of a class whose cost improved (each at most once at a time).
+fn requeue_parents(parents: &[u32], queued: &mut [bool], queue: &mut VecDeque<u32>) {
+    for &p in parents {
+        if !queued[p as usize] {
+            queued[p as usize] = true;
+            queue.push_back(p);
+        }
+    }
 }
 
 /// Class indices sorted by tree cost (unreachable-cost classes last).
@@ -247,12 +252,7 @@ fn tree_order(eg: &NfEGraph, ids: &[Id], index: &[u32], parents: &[Vec<u32>]) ->
             }
         }
         if improved {
-            for &p in &parents[ci as usize] {
-                if !queued[p as usize] {
-                    queued[p as usize] = true;
-                    queue.push_back(p);
-                }
-            }
+            requeue_parents(&parents[ci as usize], &mut queued, &mut queue);
         }
     }
     let mut order: Vec<u32> = (0..ids.len() as u32).collect();
