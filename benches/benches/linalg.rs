@@ -1,7 +1,10 @@
 //! Criterion benches of the library ops on the issue's workloads (Lazy mode; each iteration
 //! builds the expression and evaluates it): dense layer with ReLU, attention scores by einsum,
 //! an einsum chain, rfft of 2²⁰ f64, solve 1000×1000, thin SVD 500×50 and matmul 1024² f64.
-//! NumPy/JAX reference numbers are in issue 5 and the branch report.
+//! NumPy/JAX reference numbers are in issue 5 and the branch report. The `raw_matrixmultiply_*`
+//! entries are the yardsticks (same machine load): float32/float64 products run numfuse's
+//! AVX-512 GEMM by default; `NUMFUSE_GEMM=matrixmultiply` runs the same benches on the
+//! fallback.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use numfuse as nf;
@@ -126,6 +129,50 @@ fn workloads(c: &mut Criterion) {
             black_box(&sc);
         })
     });
+    // attention scores as numfuse's batch split runs them: 32 products 256x64 · (256x64)^T,
+    // 16 per thread, B read through its transposed strides
+    let (bt, m, d) = (32, 256, 64);
+    let (qa, ka) = (vec![0.5f32; bt * m * d], vec![0.25f32; bt * m * d]);
+    let mut ac = vec![0f32; bt * m * m];
+    g.bench_function(
+        "raw_matrixmultiply_sgemm_attention_32x256x64x256",
+        |bench| {
+            bench.iter(|| {
+                std::thread::scope(|s| {
+                    for (t, ct) in ac.chunks_mut(bt / 2 * m * m).enumerate() {
+                        let (qa, ka) = (&qa, &ka);
+                        s.spawn(move || {
+                            for (j, cj) in ct.chunks_mut(m * m).enumerate() {
+                                let o = (t * bt / 2 + j) * m * d;
+                                // SAFETY: q and k items of m*d elements at offset o (o + m*d <=
+                                // bt*m*d); k is read as its d×m transpose (rs 1, cs d); cj holds
+                                // m*m elements.
+                                unsafe {
+                                    matrixmultiply::sgemm(
+                                        m,
+                                        d,
+                                        m,
+                                        1.0,
+                                        qa[o..].as_ptr(),
+                                        d as isize,
+                                        1,
+                                        ka[o..].as_ptr(),
+                                        1,
+                                        d as isize,
+                                        0.0,
+                                        cj.as_mut_ptr(),
+                                        m as isize,
+                                        1,
+                                    )
+                                };
+                            }
+                        });
+                    }
+                });
+                black_box(&ac);
+            })
+        },
+    );
     g.finish();
 }
 

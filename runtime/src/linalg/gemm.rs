@@ -1,11 +1,14 @@
-//! `matmul` kernels: float32/float64/complex through `matrixmultiply` with the operands'
-//! strides passed through (transposed, sliced and broadcast views are never copied), integers
-//! and bools through a plain wrapping triple loop (NumPy's integer matmul wraps), float16 in
-//! float32. Batches of small products are split across two threads; a large single product
-//! uses `matrixmultiply`'s own threads.
+//! `matmul` kernels: float32/float64 through the AVX-512 GEMM ([`super::avx512`]) where the
+//! CPU has it (`NUMFUSE_GEMM=matrixmultiply` opts out), otherwise — and for complex —
+//! through `matrixmultiply`, with the operands' strides passed through (transposed, sliced
+//! and broadcast views are never copied); integers and bools through a plain wrapping triple
+//! loop (NumPy's integer matmul wraps), float16 in float32. Batches of small products are
+//! split across two threads (each product on one thread); a large single product uses two
+//! threads inside the kernel.
 //!
 //! This module holds `unsafe` calls into `matrixmultiply`, each with its `SAFETY` argument.
 
+use super::avx512;
 use crate::buffer::Bytes;
 use crate::cast::cast_array;
 use crate::ndarray::NdArray;
@@ -69,8 +72,14 @@ impl Mac for bool {
 /// contiguous `(m, n)` block.
 trait Gemm: crate::value::Element + Default + Send + Sync {
     fn gemm(a: &[Self], oa: isize, b: &[Self], ob: isize, dims: Dims, c: &mut [Self]);
-    /// A faster kernel for large products where one exists; `false` when it did not run.
-    fn gemm_large(_: &[Self], _: isize, _: &[Self], _: isize, _: Dims, _: &mut [Self]) -> bool {
+    /// The AVX-512 kernel on `threads` threads where it exists and is enabled; `false` when
+    /// it did not run (then [`Gemm::gemm`] does the work).
+    fn fast(_: &[Self], _: isize, _: &[Self], _: isize, _: Dims, _: &mut [Self], _: usize) -> bool {
+        false
+    }
+    /// Whether [`Gemm::fast`] runs (then batches are split over threads even when each
+    /// product is large: one product per thread beats two threads inside each).
+    fn fast_enabled() -> bool {
         false
     }
 }
@@ -104,13 +113,24 @@ impl<T: Mac> Gemm for T {
 
 macro_rules! blas_gemm {
     ($t:ty, $call:expr, $cast:ty) => {
-        blas_gemm!($t, $call, $cast, |_, _, _, _, _, _| false);
+        blas_gemm!($t, $call, $cast, |_, _, _, _, _, _, _| false, || false);
     };
-    ($t:ty, $call:expr, $cast:ty, $large:expr) => {
+    ($t:ty, $call:expr, $cast:ty, $large:expr, $enabled:expr) => {
         impl Gemm for $t {
+            fn fast_enabled() -> bool {
+                ($enabled)()
+            }
             #[allow(clippy::redundant_closure_call)]
-            fn gemm_large(a: &[$t], oa: isize, b: &[$t], ob: isize, d: Dims, c: &mut [$t]) -> bool {
-                ($large)(a, oa, b, ob, d, c)
+            fn fast(
+                a: &[$t],
+                oa: isize,
+                b: &[$t],
+                ob: isize,
+                d: Dims,
+                c: &mut [$t],
+                threads: usize,
+            ) -> bool {
+                ($large)(a, oa, b, ob, d, c, threads)
             }
             fn gemm(a: &[$t], oa: isize, b: &[$t], ob: isize, d: Dims, c: &mut [$t]) {
                 if d.k == 0 {
@@ -133,6 +153,35 @@ macro_rules! blas_gemm {
     };
 }
 
+/// The AVX-512 kernel (no epilogue) when enabled; it validates the views itself and returns
+/// `false` (doing nothing) when it cannot run.
+fn avx512_gemm<T: avx512::Element>(
+    a: &[T],
+    oa: isize,
+    b: &[T],
+    ob: isize,
+    d: Dims,
+    c: &mut [T],
+    threads: usize,
+) -> bool {
+    let view = |data, off, rows, cols, rs, cs| avx512::MatRef {
+        data,
+        off,
+        rows,
+        cols,
+        rs,
+        cs,
+    };
+    avx512::enabled()
+        && avx512::gemm(
+            view(a, oa, d.m, d.k, d.rsa, d.csa),
+            view(b, ob, d.k, d.n, d.rsb, d.csb),
+            c,
+            threads,
+            &avx512::Epilogue::none(),
+        )
+}
+
 type C32 = [f32; 2];
 type C64 = [f64; 2];
 blas_gemm!(
@@ -153,7 +202,9 @@ blas_gemm!(
         d.n as isize,
         1
     ),
-    f32
+    f32,
+    avx512_gemm::<f32>,
+    avx512::enabled
 );
 blas_gemm!(
     f64,
@@ -173,7 +224,9 @@ blas_gemm!(
         d.n as isize,
         1
     ),
-    f64
+    f64,
+    avx512_gemm::<f64>,
+    avx512::enabled
 );
 blas_gemm!(
     Complex<f32>,
@@ -221,11 +274,11 @@ blas_gemm!(
 );
 
 /// Products per batch item below which batches are split across threads (larger products
-/// are threaded inside `matrixmultiply`).
+/// are threaded inside the kernel).
 const SPLIT_BELOW: usize = 1 << 21;
 
-/// Multiply-adds from which a single product uses [`Gemm::gemm_large`] (the AVX-512 kernel).
-const LARGE: usize = 1 << 21;
+/// Multiply-adds from which one product runs on two threads inside the AVX-512 kernel.
+const LARGE: usize = 1 << 20;
 
 fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
     let nd = shape.ndim();
@@ -254,21 +307,30 @@ fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
     let out = bytes.as_mut_slice::<T>();
     let nb = batch.size();
     let work = m * n * k;
-    let threads = if nb >= 2 && work < SPLIT_BELOW && nb * work >= 1 << 16 {
+    // batches go one product per thread: always with the AVX-512 kernel when the batch
+    // balances (even, or long), otherwise only for small products
+    let balanced = T::fast_enabled() && (nb % 2 == 0 || nb >= 8);
+    let threads = if nb >= 2 && (work < SPLIT_BELOW || balanced) && nb * work >= 1 << 16 {
         2
     } else {
         1
     };
     let chunk = nb.div_ceil(threads);
+    // threads inside one product: two for large products that the batch split leaves alone
+    let inner = if threads == 1 && work >= LARGE {
+        crate::exec::max_threads().clamp(1, 2)
+    } else {
+        1
+    };
     let body = |first: usize, c: &mut [T]| {
         for (j, cj) in c.chunks_mut(per).enumerate() {
             let i = first + j;
-            T::gemm(sa, oa.offsets[i], sb, ob.offsets[i], dims, cj);
+            let (oa, ob) = (oa.offsets[i], ob.offsets[i]);
+            if !T::fast(sa, oa, sb, ob, dims, cj, inner) {
+                T::gemm(sa, oa, sb, ob, dims, cj);
+            }
         }
     };
-    if nb == 1 && work >= LARGE && T::gemm_large(sa, oa.offsets[0], sb, ob.offsets[0], dims, out) {
-        return Ok(NdArray::from_bytes(bytes, shape.clone()));
-    }
     if threads == 1 {
         body(0, out);
     } else {
