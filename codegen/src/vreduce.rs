@@ -1,6 +1,6 @@
 //! Vector code for the innermost loop of reductions and the vector evaluation of a kernel's
 //! per-element instructions: float sums go through the blocked, compensated summation of
-//! `blocksum`; other folds (and all integer folds, which are exact) use two vector
+//! `blocksum`; other folds (and all integer folds, which are exact) use four vector
 //! accumulators folded lane by lane at the end.
 
 use crate::emit::clif_type;
@@ -10,12 +10,16 @@ use cranelift::prelude::*;
 use numfuse_ir::kernel::{InnerStride, KInst, Kernel};
 use numfuse_ir::ReduceOp;
 
+/// Independent vector accumulators per fold in the innermost reduced loop: a fold's latency
+/// (compare + select for `max`/`min`, 3–4 cycles) is hidden by four chains in flight.
+const UNROLL: usize = 4;
+
 fn flags() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
 
 impl Lower<'_, '_> {
-    /// Innermost reduced loop in vectors: two vector accumulators per accumulator, folded
+    /// Innermost reduced loop in vectors: [`UNROLL`] vector accumulators per accumulator, folded
     /// lane by lane into the scalar accumulator afterwards; the tail folds scalars.
     pub(crate) fn vector_reduce_inner(&mut self, d: usize, ptrs: Vec<Value>) {
         let l = self.lanes.expect("checked");
@@ -56,14 +60,15 @@ impl Lower<'_, '_> {
             ptrs = after;
             self.shape[d] = left;
         }
-        let vaccs: Vec<[Variable; 2]> = accs
+        let vaccs: Vec<[Variable; UNROLL]> = accs
             .iter()
             .map(|a| {
                 let id = self.acc_identity(a.op, a.dtype);
                 let splat = self.b.ins().splat(l.vt, id);
-                let v = [self.b.declare_var(l.vt), self.b.declare_var(l.vt)];
-                self.b.def_var(v[0], splat);
-                self.b.def_var(v[1], splat);
+                let v = [(); UNROLL].map(|_| self.b.declare_var(l.vt));
+                for &var in &v {
+                    self.b.def_var(var, splat);
+                }
                 v
             })
             .collect();
@@ -72,16 +77,20 @@ impl Lower<'_, '_> {
         self.vector_loop(
             d,
             ptrs,
-            2 * l.n,
+            UNROLL as i64 * l.n,
             move |this, cur| {
-                let second = this.advance(cur, l.n);
-                for (half, p) in [cur.to_vec(), second].into_iter().enumerate() {
+                let mut p = cur.to_vec();
+                #[allow(clippy::needless_range_loop)] // `part` indexes each fold's accumulators
+                for part in 0..UNROLL {
+                    if part > 0 {
+                        p = this.advance(&p, l.n);
+                    }
                     let vals = this.vector_phase(&l, &p);
                     for (n, a) in accs2.iter().enumerate() {
-                        let acc = this.b.use_var(vaccs2[n][half]);
+                        let acc = this.b.use_var(vaccs2[n][part]);
                         let f =
                             vemit::fold(&mut this.b, Some(&l), a.op, acc, vals[a.value as usize]);
-                        this.b.def_var(vaccs2[n][half], f);
+                        this.b.def_var(vaccs2[n][part], f);
                     }
                 }
             },
@@ -89,9 +98,11 @@ impl Lower<'_, '_> {
         );
         // the tail has already folded into the scalar accumulators; add the vector lanes
         for (n, a) in accs.iter().enumerate() {
-            let v0 = self.b.use_var(vaccs[n][0]);
-            let v1 = self.b.use_var(vaccs[n][1]);
-            let v = vemit::fold(&mut self.b, Some(&l), a.op, v0, v1);
+            let mut v = self.b.use_var(vaccs[n][0]);
+            for &var in &vaccs[n][1..] {
+                let w = self.b.use_var(var);
+                v = vemit::fold(&mut self.b, Some(&l), a.op, v, w);
+            }
             let mut acc = self.b.use_var(self.accs[n]);
             for lane in 0..l.n {
                 let x = self.b.ins().extractlane(v, lane as u8);

@@ -118,6 +118,7 @@ pub fn eval(
     let uses = graph.use_counts();
     let mut ex = Executor {
         g: graph,
+        timed: report.is_some(),
         values: vec![None; graph.len()],
         stash: (0..graph.len()).map(|_| None).collect(),
         sched: &sched,
@@ -160,6 +161,9 @@ pub fn eval(
 
 struct Executor<'a> {
     g: &'a Graph,
+    /// Whether a report was asked for: steps inside segments are then timed block by block
+    /// (two clock reads per step and block, measurable on small blocks).
+    timed: bool,
     values: Vec<Option<NdArray>>,
     /// Memory of released buffers, by node, until the plan hands it on.
     stash: Vec<Option<Bytes>>,

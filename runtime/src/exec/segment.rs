@@ -147,7 +147,7 @@ impl Executor<'_> {
         } else {
             1
         };
-        let times = run_blocks(&steps, &slots, seg.rows, b, threads);
+        let times = run_blocks(&steps, &slots, seg.rows, b, threads, self.timed);
         drop(keep);
         for (i, (s, &x)) in steps.into_iter().zip(&nodes).enumerate() {
             let run_time = times[i] / threads as u32;
@@ -288,13 +288,14 @@ fn home_of(homes: &[(NodeId, Home)], x: NodeId) -> Result<Home> {
 }
 
 /// Runs all blocks on `threads` threads (contiguous block ranges); returns the summed time
-/// spent in each step.
+/// spent in each step when `timed` (zeros otherwise).
 fn run_blocks(
     steps: &[BlockStep],
     slots: &[(DType, usize)],
     rows: usize,
     b: usize,
     threads: usize,
+    timed: bool,
 ) -> Vec<Duration> {
     let blocks = rows.div_ceil(b);
     let shared = SendPtrs(steps);
@@ -309,9 +310,13 @@ fn run_blocks(
             let r0 = blk * b;
             let rows_here = b.min(rows - r0);
             for (i, step) in steps.0.iter().enumerate() {
-                let t = Instant::now();
-                run_step(step, &mut scratch, r0, rows_here);
-                times[i] += t.elapsed();
+                if timed {
+                    let t = Instant::now();
+                    run_step(step, &mut scratch, r0, rows_here);
+                    times[i] += t.elapsed();
+                } else {
+                    run_step(step, &mut scratch, r0, rows_here);
+                }
             }
         }
         times
@@ -343,7 +348,7 @@ fn base(home: Home, scratch: &mut [Bytes], r0: usize) -> *mut u8 {
 fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
     match step {
         BlockStep::Kernel(k) => {
-            let ptrs: Vec<*mut u8> = k
+            let ptrs: smallvec::SmallVec<[*mut u8; 8]> = k
                 .ptrs
                 .iter()
                 .map(|p| match *p {
@@ -353,7 +358,7 @@ fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
                     Ptr::Inside { home, offset } => base(home, scratch, r0).wrapping_offset(offset),
                 })
                 .collect();
-            let mut shape = k.shape.clone();
+            let mut shape: smallvec::SmallVec<[i64; 8]> = k.shape.iter().copied().collect();
             shape[0] = rows as i64 * k.per_row;
             let args = CallArgs {
                 shape: &shape,
