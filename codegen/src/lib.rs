@@ -13,6 +13,7 @@ pub mod emit;
 pub mod jit;
 pub mod lower;
 pub mod outer;
+mod outer_blocked;
 pub mod support;
 pub mod vemit;
 pub mod vint;

@@ -1,8 +1,10 @@
 //! Reductions with the reduced dimensions as the *outer* loops (`Kernel::outer_reduce`): used
 //! when the kept dimensions vary fastest in memory, e.g. `x.sum(axis=0)` of a C-ordered
 //! matrix. The accumulator lives in the output buffer: an init pass stores the identity, the
-//! accumulate pass walks the reduced dimensions outside and the kept ones inside (consecutive
-//! memory, independent accumulators), and the epilogue pass applies the `post` phase in place.
+//! accumulate pass walks the outer kept dimensions, then the reduced ones, then the innermost
+//! kept one (consecutive memory, independent accumulators; the last two in blocks with
+//! register accumulators, [`crate::outer_blocked`]), and the epilogue pass applies the `post`
+//! phase in place.
 //! Summation order per output element is sequential, exactly NumPy's order for such axes.
 
 use crate::emit::clif_type;
@@ -27,61 +29,46 @@ pub fn eligible(k: &Kernel) -> bool {
 #[derive(Clone, Copy)]
 enum Pass {
     Init,
+    /// Every reduced point folded in (the accumulate pass proper runs at the innermost two
+    /// loops, [`crate::outer_blocked`]).
     Accumulate,
     Epilogue,
 }
 
 impl Lower<'_, '_> {
-    /// The three passes of an outer-order reduction.
+    /// The three passes of an outer-order reduction. The accumulate pass loops over the outer
+    /// kept dimensions, then the reduced ones, then the innermost kept one; the last two are
+    /// walked in blocks with register accumulators.
     pub(crate) fn outer_reduction(&mut self, ptrs: Vec<Value>) {
         let kept: Vec<usize> = (0..self.k.rank - self.k.reduced).collect();
-        let all: Vec<usize> = (kept.len()..self.k.rank)
-            .chain(kept.iter().copied())
+        let outer_kept = &kept[..kept.len() - 1];
+        let order: Vec<usize> = outer_kept
+            .iter()
+            .copied()
+            .chain(kept.len()..self.k.rank)
             .collect();
         self.accs = vec![self.b.declare_var(clif_type(self.k.accs[0].dtype))];
         self.nest(&kept, ptrs.clone(), Pass::Init);
-        self.nest(&all, ptrs.clone(), Pass::Accumulate);
+        self.nest(&order, ptrs.clone(), Pass::Accumulate);
         self.nest(&kept, ptrs, Pass::Epilogue);
     }
 
-    /// Loops over `dims` (outermost first) and runs `pass` at every point.
+    /// Loops over `dims` (outermost first) and runs `pass` at every point; the accumulate pass
+    /// hands its last dimension (the innermost reduced one) to the blocked accumulator loop.
     fn nest(&mut self, dims: &[usize], ptrs: Vec<Value>, pass: Pass) {
         let Some((&d, rest)) = dims.split_first() else {
             return self.point(&ptrs, pass);
         };
-        if rest.is_empty()
-            && matches!(pass, Pass::Accumulate)
-            && d + 1 == self.k.rank - self.k.reduced
-        {
-            if let Some(l) = self.lanes.filter(|_| self.out_contiguous()) {
-                // the kept innermost dimension in vectors: load, fold and store the accumulators
-                let acc = self.k.accs[0];
-                let out = self.k.stores[0].operand as usize;
-                return self.vector_loop(
-                    d,
-                    ptrs,
-                    l.n,
-                    |this, cur| {
-                        let vals = this.vector_phase(&l, cur);
-                        let old = this.b.ins().load(l.vt, flags(), cur[out], 0);
-                        let folded = crate::vemit::fold(
-                            &mut this.b,
-                            Some(&l),
-                            acc.op,
-                            old,
-                            vals[acc.value as usize],
-                        );
-                        this.b.ins().store(flags(), folded, cur[out], 0);
-                    },
-                    |this, cur| this.point(&cur, Pass::Accumulate),
-                );
-            }
+        if rest.is_empty() && matches!(pass, Pass::Accumulate) {
+            let inner_kept = self.k.rank - self.k.reduced - 1;
+            return self.blocked_accumulate(d, inner_kept, ptrs);
         }
         let zero = self.b.ins().iconst(types::I64, 0);
         self.counted_loop(d, ptrs, zero, |this, cur| this.nest(rest, cur, pass));
     }
 
-    fn out_contiguous(&self) -> bool {
+    /// Whether the output is contiguous along the innermost kept dimension (vector stores).
+    pub(crate) fn output_is_contiguous(&self) -> bool {
         let o = &self.k.operands[self.k.stores[0].operand as usize];
         o.inner == numfuse_ir::kernel::InnerStride::Contiguous && o.dtype == self.k.accs[0].dtype
     }
@@ -95,14 +82,7 @@ impl Lower<'_, '_> {
                 let id = self.acc_identity(acc.op, acc.dtype);
                 self.b.ins().store(flags(), id, out, 0);
             }
-            Pass::Accumulate => {
-                let vals = self.scalar_phase(false, ptrs);
-                let cur = self.b.ins().load(ty, flags(), out, 0);
-                let x_d = self.k.value_dtype(false, acc.value);
-                let folded =
-                    self.fold_scalar(acc.op, acc.dtype, x_d, cur, vals[acc.value as usize]);
-                self.b.ins().store(flags(), folded, out, 0);
-            }
+            Pass::Accumulate => unreachable!("the accumulate pass ends in blocked_accumulate"),
             Pass::Epilogue => {
                 let cur = self.b.ins().load(ty, flags(), out, 0);
                 self.b.def_var(self.accs[0], cur);

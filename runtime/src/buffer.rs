@@ -147,30 +147,61 @@ impl Drop for Bytes {
 
 /// Buffers of at least this many bytes are recycled.
 const POOL_MIN_BYTES: usize = 1 << 20;
-/// The pool holds at most this many bytes.
+/// The pool holds at most this many bytes; beyond it the least recently freed buffers are
+/// returned to the allocator, so a program's current working set always fits (a pool that
+/// refused new buffers once full would keep stale sizes and page-fault on every new one).
 const POOL_MAX_BYTES: usize = 1 << 30;
 
-type Pool = std::collections::HashMap<usize, Vec<Vec<Chunk>>>;
+/// Recently freed buffers, oldest first, with their total size in bytes.
+#[derive(Default)]
+struct Pool {
+    free: std::collections::VecDeque<Vec<Chunk>>,
+    bytes: usize,
+}
 
-fn pool() -> &'static std::sync::Mutex<(Pool, usize)> {
-    static POOL: std::sync::OnceLock<std::sync::Mutex<(Pool, usize)>> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| std::sync::Mutex::new((Pool::new(), 0)))
+impl Pool {
+    /// Removes and returns the most recently freed buffer of exactly `chunks` chunks.
+    fn take(&mut self, chunks: usize) -> Option<Vec<Chunk>> {
+        let at = self.free.iter().rposition(|v| v.len() == chunks)?;
+        let v = self.free.remove(at)?;
+        self.bytes -= chunks * 64;
+        Some(v)
+    }
+
+    /// Adds `v` and returns the oldest buffers that no longer fit in `cap` bytes (for the
+    /// caller to free outside the lock).
+    fn put(&mut self, v: Vec<Chunk>, cap: usize) -> Vec<Vec<Chunk>> {
+        if v.len() * 64 > cap {
+            return vec![v];
+        }
+        self.bytes += v.len() * 64;
+        self.free.push_back(v);
+        let mut evicted = Vec::new();
+        while self.bytes > cap {
+            let Some(old) = self.free.pop_front() else {
+                break;
+            };
+            self.bytes -= old.len() * 64;
+            evicted.push(old);
+        }
+        evicted
+    }
+}
+
+fn pool() -> std::sync::MutexGuard<'static, Pool> {
+    static POOL: std::sync::OnceLock<std::sync::Mutex<Pool>> = std::sync::OnceLock::new();
+    POOL.get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
 }
 
 fn pool_take(chunks: usize) -> Option<Vec<Chunk>> {
-    let mut p = pool().lock().unwrap_or_else(|e| e.into_inner());
-    let v = p.0.get_mut(&chunks)?.pop()?;
-    p.1 -= chunks * 64;
-    Some(v)
+    pool().take(chunks)
 }
 
 fn pool_put(v: Vec<Chunk>) {
-    let mut p = pool().lock().unwrap_or_else(|e| e.into_inner());
-    let bytes = v.len() * 64;
-    if p.1 + bytes <= POOL_MAX_BYTES {
-        p.1 += bytes;
-        p.0.entry(v.len()).or_default().push(v);
-    }
+    let evicted = pool().put(v, POOL_MAX_BYTES);
+    drop(evicted); // freed outside the lock
 }
 
 /// `bytes` rounded up to whole chunks, zero-filled by the allocator (fresh pages from the OS
@@ -235,5 +266,42 @@ impl Storage {
             Err(p) => p.into_inner(),
         };
         f(Arc::make_mut(&mut guard))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Chunk, Pool};
+
+    fn buf(chunks: usize, tag: u8) -> Vec<Chunk> {
+        vec![Chunk([tag; 64]); chunks]
+    }
+
+    #[test]
+    fn pool_returns_the_newest_buffer_of_the_size() {
+        let mut p = Pool::default();
+        assert!(p.put(buf(2, 1), 1 << 20).is_empty());
+        assert!(p.put(buf(3, 2), 1 << 20).is_empty());
+        assert!(p.put(buf(2, 3), 1 << 20).is_empty());
+        assert_eq!(p.take(2).unwrap()[0].0[0], 3);
+        assert_eq!(p.take(2).unwrap()[0].0[0], 1);
+        assert!(p.take(2).is_none());
+        assert_eq!(p.bytes, 3 * 64);
+    }
+
+    #[test]
+    fn a_full_pool_evicts_the_oldest_not_the_new_buffer() {
+        let cap = 4 * 64;
+        let mut p = Pool::default();
+        assert!(p.put(buf(2, 1), cap).is_empty());
+        assert!(p.put(buf(2, 2), cap).is_empty());
+        let evicted = p.put(buf(1, 3), cap);
+        assert_eq!(evicted.len(), 1);
+        assert_eq!(evicted[0][0].0[0], 1);
+        assert_eq!(p.bytes, 3 * 64);
+        assert_eq!(p.take(1).unwrap()[0].0[0], 3);
+        // a buffer larger than the whole pool is handed straight back
+        assert_eq!(p.put(buf(5, 4), cap).len(), 1);
+        assert_eq!(p.bytes, 2 * 64);
     }
 }

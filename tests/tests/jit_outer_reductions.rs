@@ -1,0 +1,149 @@
+//! Reductions over leading axes (the outer-order kernels with register accumulators walked in
+//! blocks of rows): bitwise equal to a naive sequential loop — NumPy's order for such axes —
+//! for row counts around the block size and column counts around the vector group widths;
+//! equal to the interpreter (bitwise for exact folds, within rounding for float sums) over
+//! float and integer dtypes, NaN, several reduced and kept axes and views; and independent of
+//! the thread count.
+
+use numfuse as nf;
+
+fn ramp(shape: &[usize], phase: f64) -> nf::Array {
+    let n: usize = shape.iter().product();
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
+        .collect();
+    nf::Array::from_ndarray(&nf::NdArray::from_vec(shape.to_vec(), v).unwrap())
+}
+
+fn bits(x: &nf::Array) -> Vec<u64> {
+    x.astype(nf::float64)
+        .to_vec::<f64>()
+        .iter()
+        .map(|v| v.to_bits())
+        .collect()
+}
+
+type Case = (&'static str, fn(&nf::Array) -> nf::Array);
+
+const CASES: [Case; 7] = [
+    ("sum", |x| x.sum(0)),
+    ("mean keepdims", |x| x.mean(nf::axis(0).keepdims(true))),
+    ("std", |x| x.std(0)),
+    ("max", |x| x.max(0)),
+    ("min of squares", |x| (x * x).min(0)),
+    ("prod", |x| (x * 0.5 + 1.0).prod(0)),
+    ("float32 sum", |x| x.astype(nf::float32).sum(0)),
+];
+
+/// Compiled against interpreted: float results within a few ulps of rounding-order
+/// difference (the interpreter may group multi-axis sums differently), everything else bitwise.
+fn check(name: &str, x: &nf::Array, f: fn(&nf::Array) -> nf::Array) {
+    let jit = f(x).astype(nf::float64).to_vec::<f64>();
+    let reference = nf::with_mode(nf::Mode::Interpret, || f(x))
+        .astype(nf::float64)
+        .to_vec::<f64>();
+    assert_eq!(jit.len(), reference.len());
+    for (a, b) in jit.iter().zip(&reference) {
+        let close = a.to_bits() == b.to_bits() || (a - b).abs() <= 1e-6 * b.abs().max(1e-300);
+        assert!(close, "{name} over shape {}: {a} vs {b}", x.shape());
+    }
+}
+
+/// Column `j` of a C-ordered `rows × cols` matrix folded in row order.
+fn sequential(v: &[f64], cols: usize, j: usize, init: f64, f: fn(f64, f64) -> f64) -> f64 {
+    v.iter().skip(j).step_by(cols).fold(init, |a, &x| f(a, x))
+}
+
+#[test]
+fn leading_axis_folds_run_in_row_order() {
+    nf::set_jit_threshold(0);
+    for rows in [1, 2, 63, 64, 65, 130] {
+        for cols in [2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33] {
+            let x = ramp(&[rows, cols], 0.1 * cols as f64);
+            let v = x.to_vec::<f64>();
+            let folds: [(&str, nf::Array, f64, fn(f64, f64) -> f64); 3] = [
+                ("sum", x.sum(0), 0.0, |a, b| a + b),
+                ("max", x.max(0), f64::NEG_INFINITY, f64::max),
+                ("prod", (&x * 0.5 + 1.0).prod(0), 1.0, |a, b| {
+                    a * (b * 0.5 + 1.0)
+                }),
+            ];
+            for (name, got, init, f) in folds {
+                let want: Vec<u64> = (0..cols)
+                    .map(|j| sequential(&v, cols, j, init, f).to_bits())
+                    .collect();
+                assert_eq!(bits(&got), want, "{name} over ({rows}, {cols})");
+            }
+            let x32 = x.astype(nf::float32);
+            let v32 = x32.to_vec::<f32>();
+            let want: Vec<u64> = (0..cols)
+                .map(|j| {
+                    let s = v32.iter().skip(j).step_by(cols).fold(0f32, |a, &b| a + b);
+                    (s as f64).to_bits()
+                })
+                .collect();
+            assert_eq!(bits(&x32.sum(0)), want, "float32 sum over ({rows}, {cols})");
+        }
+    }
+}
+
+#[test]
+fn leading_axis_reductions_match_the_interpreter() {
+    nf::set_jit_threshold(0);
+    for rows in [1, 2, 63, 64, 65, 130] {
+        for cols in [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33] {
+            let x = ramp(&[rows, cols], 0.1 * cols as f64);
+            for (name, f) in CASES {
+                check(name, &x, f);
+            }
+        }
+    }
+}
+
+#[test]
+fn integer_and_nan_columns_match_the_interpreter() {
+    nf::set_jit_threshold(0);
+    let x = ramp(&[129, 11], 0.4);
+    let mut v = x.to_vec::<f64>();
+    v[70 * 11 + 3] = f64::NAN;
+    let xn = nf::Array::from_ndarray(&nf::NdArray::from_vec([129, 11], v).unwrap());
+    check("max with NaN", &xn, |x| x.max(0));
+    check("sum with NaN", &xn, |x| x.sum(0));
+    for dt in [nf::int8, nf::int32, nf::int64, nf::uint16] {
+        let xi = (&x * 100.0).astype(dt);
+        check("int sum", &xi, |x| x.sum(0));
+        check("int max", &xi, |x| x.max(0));
+        check("int min", &xi, |x| x.min(0));
+    }
+}
+
+#[test]
+fn several_reduced_and_kept_axes_and_views() {
+    nf::set_jit_threshold(0);
+    let x = ramp(&[70, 5, 9], 0.2);
+    check("axes (0, 1)", &x, |x| x.sum(nf::axis([0, 1])));
+    check("middle axis", &x, |x| x.sum(1));
+    check("axis 0 of 3-d", &x, |x| x.max(0));
+    check("transposed rows", &x, |x| x.t().sum(2));
+    check("reversed rows", &x, |x| {
+        x.slice(numfuse::s![..;-1, .., ..]).sum(0)
+    });
+    check("every other column", &x, |x| {
+        x.slice(numfuse::s![.., .., ..;2]).sum(0)
+    });
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    nf::set_jit_threshold(0);
+    let big = ramp(&[100_003, 8], 0.7);
+    let zscore = |x: &nf::Array| {
+        (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true))
+    };
+    check("z-score sized", &big, zscore);
+    let two = bits(&zscore(&big));
+    nf::set_max_threads(1);
+    let one = bits(&zscore(&big));
+    nf::set_max_threads(2);
+    assert_eq!(one, two);
+}
