@@ -4,8 +4,8 @@
 //! `det`/`slogdet` use LAPACK's unblocked LU (`getf2`: first largest pivot, reciprocal
 //! scaling) and NumPy's `sign * exp(sum(log|u_ii|))`, so small determinants match NumPy's digits.
 
+use super::lu::Lu;
 use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::linalg::solvers::{DenseSolveCore, Solve};
 use faer::linalg::svd::ComputeSvdVectors;
 use faer::{Mat, MatRef, Par, Side};
 use num_complex::Complex;
@@ -23,40 +23,23 @@ fn push_mat(out: &mut Vec<f64>, x: MatRef<'_, f64>) {
     }
 }
 
-fn singular() -> Error {
-    Error::LinAlg("Singular matrix".into())
-}
-
-fn lu_checked(a: &[f64], n: usize) -> Result<faer::linalg::solvers::PartialPivLu<f64>> {
-    let lu = mat(a, n, n).partial_piv_lu();
-    let u = lu.U();
-    if (0..n).any(|i| u[(i, i)] == 0.0) {
-        return Err(singular());
-    }
-    Ok(lu)
-}
-
-/// `solve(a, b)` for `a (n, n)` and `b (n, k)`.
+/// `solve(a, b)` for `a (n, n)` and `b (n, k)`, by the blocked LU of [`super::lu`].
 pub fn solve(a: &[f64], b: &[f64], n: usize, k: usize) -> Result<Vec<f64>> {
     if n == 0 || k == 0 {
         return Ok(vec![0.0; n * k]);
     }
-    let lu = lu_checked(a, n)?;
-    let x = lu.solve(mat(b, n, k));
-    let mut out = Vec::with_capacity(n * k);
-    push_mat(&mut out, x.as_ref());
-    Ok(out)
+    let lu = Lu::factor(a, n)?;
+    let mut x = b.to_vec();
+    lu.solve_in_place(&mut x, k);
+    Ok(x)
 }
 
-/// `inv(a)`.
+/// `inv(a)`, by the blocked LU of [`super::lu`].
 pub fn inv(a: &[f64], n: usize) -> Result<Vec<f64>> {
     if n == 0 {
         return Ok(Vec::new());
     }
-    let x = lu_checked(a, n)?.inverse();
-    let mut out = Vec::with_capacity(n * n);
-    push_mat(&mut out, x.as_ref());
-    Ok(out)
+    Ok(Lu::factor(a, n)?.inverse())
 }
 
 /// `(sign, log|det|)` by LAPACK's unblocked LU with partial pivoting.

@@ -9,6 +9,7 @@
 pub mod avx512;
 pub mod decomp;
 pub mod gemm;
+pub mod lu;
 
 use crate::cast::cast_array;
 use crate::ndarray::NdArray;
