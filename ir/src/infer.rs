@@ -157,6 +157,7 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             expect_arity(op, inputs, 2)?;
             crate::linalg_op::infer_matmul(&inputs[0], &inputs[1])
         }
+        Op::MatMulEpilogue(e) => crate::linalg_op::infer_matmul_epilogue(e, inputs),
         Op::Linalg(l) => crate::linalg_op::infer_linalg(*l, inputs),
         Op::Fft(f) => {
             expect_arity(op, inputs, 1)?;

@@ -37,7 +37,7 @@ pub mod ufunc;
 pub use dtype::{promote, promote_weak, DType, DTypeKind};
 pub use error::{Error, Origin, Result};
 pub use graph::{Graph, InputDesc, Node, NodeId};
-pub use linalg_op::{FftKind, FftNorm, FftOp, LinalgOp};
+pub use linalg_op::{FftKind, FftNorm, FftOp, LinalgOp, MatmulEpilogue};
 pub use op::{ArgReduceOp, BinaryOp, Op, ReduceOp, ScanOp, SliceAxis, UnaryOp};
 pub use scalar::Scalar;
 pub use shape::{broadcast_shapes, Shape};

@@ -10,6 +10,7 @@
 
 use crate::dtype::DType;
 use crate::error::{Error, Result};
+use crate::scalar::Scalar;
 use crate::shape::{broadcast_shapes, Shape};
 use smallvec::SmallVec;
 use std::fmt;
@@ -297,4 +298,60 @@ pub fn infer_fft(op: &FftOp, input: &(Shape, DType)) -> Result<(Shape, DType)> {
     };
     dims[op.axis] = len;
     Ok((Shape(dims), dtype))
+}
+
+/// Elementwise work fused into a matmul's output pass (the optimizer's
+/// `matmul_epilogue` pass creates it): each element of
+/// the product becomes `relu(scale * c + bias[j])`, each step optional and rounded as the
+/// unfused ops would be (`relu` is NumPy's `maximum(v, 0)`: NaN and `-0.0` are kept). The node's
+/// inputs are the two factors, then the bias, a vector of length `n`, when `bias` is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MatmulEpilogue {
+    /// The multiplier of the product, if any (a float of the product's dtype).
+    pub scale: Option<Scalar>,
+    /// Whether a row-broadcast bias (the third input) is added.
+    pub bias: bool,
+    /// Whether the result is clamped below at zero.
+    pub relu: bool,
+}
+
+impl fmt::Display for MatmulEpilogue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(s) = self.scale {
+            parts.push(format!("scale={s}"));
+        }
+        if self.bias {
+            parts.push("bias".to_string());
+        }
+        if self.relu {
+            parts.push("relu".to_string());
+        }
+        write!(f, "{}", parts.join(" "))
+    }
+}
+
+/// Types a [`MatmulEpilogue`] node: a float32/float64 matmul, plus a bias of shape `(n,)`.
+pub fn infer_matmul_epilogue(
+    e: &MatmulEpilogue,
+    inputs: &[(Shape, DType)],
+) -> Result<(Shape, DType)> {
+    let want = 2 + usize::from(e.bias);
+    if inputs.len() != want {
+        return Err(invalid(format!("matmul epilogue takes {want} inputs")));
+    }
+    let (shape, dtype) = infer_matmul(&inputs[0], &inputs[1])?;
+    if !matches!(dtype, DType::Float32 | DType::Float64) {
+        return Err(invalid(format!("matmul epilogue on {dtype}")));
+    }
+    if e.bias {
+        let (bs, bd) = &inputs[2];
+        let n = shape[shape.ndim() - 1];
+        if *bd != dtype || bs.ndim() != 1 || bs[0] != n {
+            return Err(invalid(format!(
+                "matmul epilogue bias {bs}:{bd} for {shape}:{dtype}"
+            )));
+        }
+    }
+    Ok((shape, dtype))
 }

@@ -338,6 +338,8 @@ pub enum Op {
     Copy,
     /// `matmul` of `(..., m, k)` and `(..., k, n)` of one dtype (batch axes broadcast).
     MatMul,
+    /// `matmul` with elementwise work (scale, bias, ReLU) fused into its output pass.
+    MatMulEpilogue(crate::linalg_op::MatmulEpilogue),
     /// A decomposition or solver over the last two axes ([`crate::linalg_op`]).
     Linalg(crate::linalg_op::LinalgOp),
     /// A discrete Fourier transform along one axis.
@@ -368,6 +370,7 @@ impl Op {
             Op::Diagonal { offset } => ("diagonal".into(), format!("offset={offset}")),
             Op::Copy => ("copy".into(), String::new()),
             Op::MatMul => ("matmul".into(), String::new()),
+            Op::MatMulEpilogue(e) => ("matmul".into(), e.to_string()),
             Op::Linalg(l) => (format!("linalg.{}", l.name()), l.to_string()),
             Op::Fft(f) => (
                 format!("fft.{}", f.name()),

@@ -3,6 +3,8 @@
 //! * [`optimize()`] rewrites a graph with egg ([`egraph`]: rule families, budgets, DAG-aware
 //!   extraction) into a cheaper equivalent one, in strict (bitwise) or fast mode, and reports
 //!   what it did;
+//! * [`matmul_epilogue`] fuses scale, bias and ReLU consumers of a matmul into its output
+//!   pass (an exact rewrite, run after the e-graph in strict and fast mode);
 //! * [`contract`] chooses contraction orders for einsum/matmul chains (FLOPs + bytes moved);
 //! * [`schedule()`] cuts a graph into fused kernels (loop nests in the kernel IR of
 //!   `numfuse_ir::kernel`) and library steps, and records why each buffer is materialized.
@@ -16,6 +18,7 @@ pub mod contract;
 pub mod dot;
 pub mod egraph;
 mod kernel_builder;
+pub mod matmul_epilogue;
 pub mod memplan;
 pub mod optimize;
 pub mod schedule;

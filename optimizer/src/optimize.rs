@@ -145,6 +145,8 @@ pub struct OptReport {
     pub other_time: Duration,
     /// Total time.
     pub time: Duration,
+    /// One line per matmul whose elementwise consumers were fused into its output pass.
+    pub epilogues: Vec<String>,
 }
 
 impl fmt::Display for OptReport {
@@ -166,6 +168,9 @@ impl fmt::Display for OptReport {
         )?;
         if let Some(fb) = &self.fallback {
             writeln!(f, "  fallback: {fb}")?;
+        }
+        for e in &self.epilogues {
+            writeln!(f, "  matmul epilogue: {e}")?;
         }
         if let Some(s) = &self.saturation {
             write!(f, "{s}")?;
@@ -189,6 +194,7 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
         extract_time: Duration::ZERO,
         other_time: Duration::ZERO,
         time: Duration::ZERO,
+        epilogues: Vec::new(),
     };
     let mode = match cfg.mode {
         OptMode::Disabled => {
@@ -241,6 +247,11 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
         }
         None => g.clone(),
     };
+    let (out, epilogues) = crate::matmul_epilogue::fuse(&out);
+    if !epilogues.is_empty() {
+        report.kept_input = false;
+    }
+    report.epilogues = epilogues;
     report.nodes.1 = out.len();
     report.time = start.elapsed();
     report.other_time = report.time.saturating_sub(sat_time);

@@ -49,6 +49,9 @@ fn check(name: &str, x: &nf::Array, f: fn(&nf::Array) -> nf::Array) {
     }
 }
 
+/// A fold under test: name, compiled result, identity and the scalar step.
+type Fold = (&'static str, nf::Array, f64, fn(f64, f64) -> f64);
+
 /// Column `j` of a C-ordered `rows × cols` matrix folded in row order.
 fn sequential(v: &[f64], cols: usize, j: usize, init: f64, f: fn(f64, f64) -> f64) -> f64 {
     v.iter().skip(j).step_by(cols).fold(init, |a, &x| f(a, x))
@@ -61,7 +64,7 @@ fn leading_axis_folds_run_in_row_order() {
         for cols in [2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 33] {
             let x = ramp(&[rows, cols], 0.1 * cols as f64);
             let v = x.to_vec::<f64>();
-            let folds: [(&str, nf::Array, f64, fn(f64, f64) -> f64); 3] = [
+            let folds: [Fold; 3] = [
                 ("sum", x.sum(0), 0.0, |a, b| a + b),
                 ("max", x.max(0), f64::NEG_INFINITY, f64::max),
                 ("prod", (&x * 0.5 + 1.0).prod(0), 1.0, |a, b| {

@@ -218,6 +218,10 @@ pub fn eval_op(op: &Op, args: &[&NdArray]) -> Result<NdArray> {
         Op::Slice(axes) => arg(0)?.slice(axes),
         Op::Diagonal { offset } => arg(0)?.diagonal(*offset),
         Op::MatMul => crate::linalg::gemm::matmul(arg(0)?, arg(1)?),
+        Op::MatMulEpilogue(e) => {
+            let bias = if e.bias { Some(arg(2)?) } else { None };
+            crate::linalg::fused::matmul_epilogue(arg(0)?, arg(1)?, bias, e)
+        }
         Op::Linalg(l) => crate::linalg::eval_linalg(*l, args),
         Op::Fft(f) => crate::fft::eval_fft(f, arg(0)?),
     }

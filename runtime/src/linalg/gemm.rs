@@ -8,7 +8,7 @@
 //!
 //! This module holds `unsafe` calls into `matrixmultiply`, each with its `SAFETY` argument.
 
-use super::avx512;
+use super::avx512::{self, Epilogue};
 use crate::buffer::Bytes;
 use crate::cast::cast_array;
 use crate::ndarray::NdArray;
@@ -70,13 +70,27 @@ impl Mac for bool {
 
 /// The element kernels: one product of an `(m, k)` and a `(k, n)` strided matrix into a
 /// contiguous `(m, n)` block.
-trait Gemm: crate::value::Element + Default + Send + Sync {
+pub(super) trait Gemm: crate::value::Element + Default + Send + Sync {
     fn gemm(a: &[Self], oa: isize, b: &[Self], ob: isize, dims: Dims, c: &mut [Self]);
-    /// The AVX-512 kernel on `threads` threads where it exists and is enabled; `false` when
-    /// it did not run (then [`Gemm::gemm`] does the work).
-    fn fast(_: &[Self], _: isize, _: &[Self], _: isize, _: Dims, _: &mut [Self], _: usize) -> bool {
+    /// The AVX-512 kernel on `threads` threads with the epilogue, where it exists and is
+    /// enabled; `false` when it did not run (then [`Gemm::gemm`] and [`Gemm::finish`] do the
+    /// work).
+    #[allow(clippy::too_many_arguments)]
+    fn fast(
+        _: &[Self],
+        _: isize,
+        _: &[Self],
+        _: isize,
+        _: Dims,
+        _: &mut [Self],
+        _: usize,
+        _: &Epilogue<Self>,
+    ) -> bool {
         false
     }
+    /// Applies the epilogue to a finished product with `n` columns (only float types are
+    /// ever given a non-empty one).
+    fn finish(_: &mut [Self], _: usize, _: &Epilogue<Self>) {}
     /// Whether [`Gemm::fast`] runs (then batches are split over threads even when each
     /// product is large: one product per thread beats two threads inside each).
     fn fast_enabled() -> bool {
@@ -85,14 +99,15 @@ trait Gemm: crate::value::Element + Default + Send + Sync {
 }
 
 #[derive(Clone, Copy)]
-struct Dims {
-    m: usize,
-    k: usize,
-    n: usize,
-    rsa: isize,
-    csa: isize,
-    rsb: isize,
-    csb: isize,
+/// The sizes and element strides of one product.
+pub(super) struct Dims {
+    pub(super) m: usize,
+    pub(super) k: usize,
+    pub(super) n: usize,
+    pub(super) rsa: isize,
+    pub(super) csa: isize,
+    pub(super) rsb: isize,
+    pub(super) csb: isize,
 }
 
 impl<T: Mac> Gemm for T {
@@ -113,9 +128,16 @@ impl<T: Mac> Gemm for T {
 
 macro_rules! blas_gemm {
     ($t:ty, $call:expr, $cast:ty) => {
-        blas_gemm!($t, $call, $cast, |_, _, _, _, _, _, _| false, || false);
+        blas_gemm!(
+            $t,
+            $call,
+            $cast,
+            |_, _, _, _, _, _, _, _| false,
+            || false,
+            |_, _, _| ()
+        );
     };
-    ($t:ty, $call:expr, $cast:ty, $large:expr, $enabled:expr) => {
+    ($t:ty, $call:expr, $cast:ty, $large:expr, $enabled:expr, $finish:expr) => {
         impl Gemm for $t {
             fn fast_enabled() -> bool {
                 ($enabled)()
@@ -129,8 +151,13 @@ macro_rules! blas_gemm {
                 d: Dims,
                 c: &mut [$t],
                 threads: usize,
+                epi: &Epilogue<$t>,
             ) -> bool {
-                ($large)(a, oa, b, ob, d, c, threads)
+                ($large)(a, oa, b, ob, d, c, threads, epi)
+            }
+            #[allow(clippy::redundant_closure_call)]
+            fn finish(c: &mut [$t], n: usize, epi: &Epilogue<$t>) {
+                ($finish)(c, n, epi)
             }
             fn gemm(a: &[$t], oa: isize, b: &[$t], ob: isize, d: Dims, c: &mut [$t]) {
                 if d.k == 0 {
@@ -151,35 +178,6 @@ macro_rules! blas_gemm {
             }
         }
     };
-}
-
-/// The AVX-512 kernel (no epilogue) when enabled; it validates the views itself and returns
-/// `false` (doing nothing) when it cannot run.
-fn avx512_gemm<T: avx512::Element>(
-    a: &[T],
-    oa: isize,
-    b: &[T],
-    ob: isize,
-    d: Dims,
-    c: &mut [T],
-    threads: usize,
-) -> bool {
-    let view = |data, off, rows, cols, rs, cs| avx512::MatRef {
-        data,
-        off,
-        rows,
-        cols,
-        rs,
-        cs,
-    };
-    avx512::enabled()
-        && avx512::gemm(
-            view(a, oa, d.m, d.k, d.rsa, d.csa),
-            view(b, ob, d.k, d.n, d.rsb, d.csb),
-            c,
-            threads,
-            &avx512::Epilogue::none(),
-        )
 }
 
 type C32 = [f32; 2];
@@ -203,8 +201,9 @@ blas_gemm!(
         1
     ),
     f32,
-    avx512_gemm::<f32>,
-    avx512::enabled
+    super::fused::avx512_gemm::<f32>,
+    avx512::enabled,
+    super::fused::finish::<f32>
 );
 blas_gemm!(
     f64,
@@ -225,8 +224,9 @@ blas_gemm!(
         1
     ),
     f64,
-    avx512_gemm::<f64>,
-    avx512::enabled
+    super::fused::avx512_gemm::<f64>,
+    avx512::enabled,
+    super::fused::finish::<f64>
 );
 blas_gemm!(
     Complex<f32>,
@@ -280,7 +280,13 @@ const SPLIT_BELOW: usize = 1 << 21;
 /// Multiply-adds from which one product runs on two threads inside the AVX-512 kernel.
 const LARGE: usize = 1 << 20;
 
-fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
+/// The product of `a` and `b` (of result shape `shape`) with `epi` applied to every element.
+pub(super) fn run<T: Gemm>(
+    a: &NdArray,
+    b: &NdArray,
+    shape: &Shape,
+    epi: &Epilogue<T>,
+) -> Result<NdArray> {
     let nd = shape.ndim();
     let batch = Shape::from(&shape[..nd - 2]);
     let (m, n) = (shape[nd - 2], shape[nd - 1]);
@@ -326,8 +332,9 @@ fn run<T: Gemm>(a: &NdArray, b: &NdArray, shape: &Shape) -> Result<NdArray> {
         for (j, cj) in c.chunks_mut(per).enumerate() {
             let i = first + j;
             let (oa, ob) = (oa.offsets[i], ob.offsets[i]);
-            if !T::fast(sa, oa, sb, ob, dims, cj, inner) {
+            if !T::fast(sa, oa, sb, ob, dims, cj, inner, epi) {
                 T::gemm(sa, oa, sb, ob, dims, cj);
+                T::finish(cj, n, epi);
             }
         }
     };
@@ -350,24 +357,29 @@ pub fn matmul(a: &NdArray, b: &NdArray) -> Result<NdArray> {
         &(a.shape().clone(), a.dtype()),
         &(b.shape().clone(), b.dtype()),
     )?;
+    macro_rules! run {
+        ($t:ty, $a:expr, $b:expr) => {
+            run::<$t>($a, $b, &shape, &Epilogue::default())
+        };
+    }
     match dtype {
         DType::Float16 => {
             let (a32, b32) = (cast_array(a, DType::Float32), cast_array(b, DType::Float32));
-            Ok(cast_array(&run::<f32>(&a32, &b32, &shape)?, DType::Float16))
+            Ok(cast_array(&run!(f32, &a32, &b32)?, DType::Float16))
         }
-        DType::Float32 => run::<f32>(a, b, &shape),
-        DType::Float64 => run::<f64>(a, b, &shape),
-        DType::Complex64 => run::<Complex<f32>>(a, b, &shape),
-        DType::Complex128 => run::<Complex<f64>>(a, b, &shape),
-        DType::Bool => run::<bool>(a, b, &shape),
-        DType::Int8 => run::<i8>(a, b, &shape),
-        DType::UInt8 => run::<u8>(a, b, &shape),
-        DType::Int16 => run::<i16>(a, b, &shape),
-        DType::UInt16 => run::<u16>(a, b, &shape),
-        DType::Int32 => run::<i32>(a, b, &shape),
-        DType::UInt32 => run::<u32>(a, b, &shape),
-        DType::Int64 => run::<i64>(a, b, &shape),
-        DType::UInt64 => run::<u64>(a, b, &shape),
+        DType::Float32 => run!(f32, a, b),
+        DType::Float64 => run!(f64, a, b),
+        DType::Complex64 => run!(Complex<f32>, a, b),
+        DType::Complex128 => run!(Complex<f64>, a, b),
+        DType::Bool => run!(bool, a, b),
+        DType::Int8 => run!(i8, a, b),
+        DType::UInt8 => run!(u8, a, b),
+        DType::Int16 => run!(i16, a, b),
+        DType::UInt16 => run!(u16, a, b),
+        DType::Int32 => run!(i32, a, b),
+        DType::UInt32 => run!(u32, a, b),
+        DType::Int64 => run!(i64, a, b),
+        DType::UInt64 => run!(u64, a, b),
         #[allow(unreachable_patterns)]
         d => Err(Error::Value(format!("matmul has no loop for {d}"))),
     }

@@ -8,6 +8,7 @@
 
 pub mod avx512;
 pub mod decomp;
+pub mod fused;
 pub mod gemm;
 pub mod lu;
 
