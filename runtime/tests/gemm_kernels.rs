@@ -323,6 +323,48 @@ fn one_and_two_threads_give_identical_bits() {
     }
 }
 
+/// Column splits (wide `C`, small `M` as in a dense layer) and row splits (tall `C`) at sizes
+/// around the `MR`/`NR`/`KC` and private-block (`MC`, `NC`) edges: two threads give the bits
+/// of one, with and without the epilogue, and match the naive product.
+#[test]
+fn column_and_row_splits_are_exact_and_thread_independent() {
+    if !available() {
+        return;
+    }
+    fn both<T: Element + From<f32> + Into<f64>>(m: usize, k: usize, n: usize, eps: f64) {
+        let ad: Vec<T> = data(m * k, 0.21).into_iter().map(T::from).collect();
+        let bd: Vec<T> = data(k * n, 0.22).into_iter().map(T::from).collect();
+        let bias: Vec<T> = data(n, 0.23).into_iter().map(T::from).collect();
+        let (a, b) = (v(&ad, m, k), v(&bd, k, n));
+        let relu = Epilogue {
+            bias: Some(&bias[..]),
+            relu: true,
+            ..Epilogue::none()
+        };
+        for epi in [Epilogue::none(), relu] {
+            let (mut c1, mut c2) = (vec![T::ZERO; m * n], vec![T::ZERO; m * n]);
+            assert!(gemm(a, b, &mut c1, 1, &epi) && gemm(a, b, &mut c2, 2, &epi));
+            let bits = |x: &T| (*x).into().to_bits();
+            assert!(c1.iter().map(bits).eq(c2.iter().map(bits)), "{m}x{k}x{n}");
+        }
+        check(a, b, eps, &format!("split {m}x{k}x{n}"));
+    }
+    for (m, k, n) in [
+        (128, 300, 1000),
+        (25, 257, 33),
+        (11, 64, 4100),
+        (1, 40, 300),
+        (37, 1, 97),
+        (700, 260, 17),
+        (1100, 64, 16),
+        (3000, 20, 1),
+    ] {
+        both::<f32>(m, k, n, f32::EPSILON as f64);
+        both::<f64>(m, k, n, f64::EPSILON);
+    }
+    both::<f32>(256, 1024, 1024, f32::EPSILON as f64); // the dense layer benchmark's shape
+}
+
 /// `matmul` on NdArray views (whichever kernel is selected): transposed, sliced with a
 /// negative step, and broadcast batches, float32 and float64.
 #[test]

@@ -1,26 +1,38 @@
-//! The blocked driver: validates the operands, packs `B` (all `K` blocks, split between the
-//! threads), then each thread runs BLIS's loops over its rows of `C`: `K` blocks, `MC`-row
-//! blocks of `A` packed into L2-sized buffers, `NR`-column panels of `B` (L1-resident while
-//! the `A` panels stream past), `MR`-row micro-tiles.
+//! The blocked driver: validates the operands, then splits `C` between the threads along
+//! columns (`NR`-column panels) or rows (`MR`-row panels), whichever wastes less.
+//!
+//! One operand is *shared*: the threads pack halves of it up front (every `K` block), meet at
+//! a barrier, and read it from then on. The other is *private*: each thread packs, block by
+//! block, only the part its region of `C` needs, into a buffer that stays in its L2. With a
+//! column split `A` is shared and each thread packs `KC × NC` blocks of its columns of `B`;
+//! with a row split `B` is shared and each thread packs `MC × KC` blocks of its rows of `A`.
+//! Either way every element of `A` and `B` is packed once, and the micro-kernel's stationary
+//! panel (held across the innermost loop) stays in L1 while the other streams from L2.
+//!
+//! Every `C` element is summed over the same `K` blocks in the same order whatever the split
+//! and thread count, so the bits do not depend on them.
 
 use super::kernel::Tile;
 use super::pack::{pack_a, pack_b};
 use super::{available, Element, Epilogue, MatRef};
+use std::sync::Barrier;
 
 /// Packing buffers above this many elements are not kept for the next call.
 const KEEP_MAX: usize = 1 << 24;
 
-/// Elements of `B` from which the two threads pack it together.
-const PAR_PACK_MIN: usize = 1 << 15;
+/// Bytes of one private packed block (`KC × NC` of `B` or `MC × KC` of `A`): a quarter of
+/// L2 (measured a little faster than half on the benchmark shapes).
+const BLOCK_BYTES: usize = 1 << 19;
 
 macro_rules! element {
-    ($t:ty, $tile:ident, $kc:expr, $mc:expr) => {
+    ($t:ty, $tile:ident, $kc:expr) => {
         impl Element for $t {
             const ZERO: Self = 0.0;
             const MR: usize = 12;
             const NR: usize = 2 * 64 / std::mem::size_of::<$t>();
             const KC: usize = $kc;
-            const MC: usize = $mc;
+            const MC: usize = BLOCK_BYTES / ($kc * std::mem::size_of::<$t>()) / 12 * 12;
+            const NC: usize = BLOCK_BYTES / ($kc * std::mem::size_of::<$t>()) / Self::NR * Self::NR;
             fn mul(self, s: Self) -> Self {
                 self * s
             }
@@ -49,8 +61,8 @@ macro_rules! element {
         }
     };
 }
-element!(f64, tile_f64, 256, 96);
-element!(f32, tile_f32, 256, 96);
+element!(f64, tile_f64, 256);
+element!(f32, tile_f32, 256);
 
 /// `buf[..len]`, growing `buf` (with zeros) when it is shorter; packing overwrites every
 /// element it hands to the kernel, so old contents never leak into results.
@@ -61,9 +73,47 @@ fn take<T: Element>(buf: &mut Vec<T>, len: usize) -> &mut [T] {
     &mut buf[..len]
 }
 
+/// `C`'s storage as a raw pointer the threads share; each writes only its own region.
+#[derive(Clone, Copy)]
+struct CPtr<T>(*mut T);
+// SAFETY: the pointer is only dereferenced (by the micro-kernel) inside one thread's region
+// of `C`; the regions of the threads are disjoint (see `Region`), so no element is accessed
+// by two threads, and `gemm` holds the `&mut [T]` borrow until the threads are joined.
+unsafe impl<T: Send> Send for CPtr<T> {}
+// SAFETY: as for `Send`: shared references only hand the pointer to disjoint regions.
+unsafe impl<T: Send> Sync for CPtr<T> {}
+
+/// The sizes of one product.
+#[derive(Clone, Copy)]
+struct Dims {
+    m: usize,
+    k: usize,
+    n: usize,
+    /// `MR`-row panels of `A`.
+    mp: usize,
+    /// `NR`-column panels of `B`.
+    np: usize,
+}
+
+impl Dims {
+    /// Depth and first row of `K` block `kb`.
+    fn block<T: Element>(&self, kb: usize) -> (usize, usize) {
+        let k0 = kb * T::KC;
+        (k0, T::KC.min(self.k - k0))
+    }
+}
+
+/// One thread's part of `C`: row panels `p0..p1` and column panels `q0..q1`.
+#[derive(Clone, Copy)]
+struct Region {
+    p0: usize,
+    p1: usize,
+    q0: usize,
+    q1: usize,
+}
+
 /// `c = epilogue(a · b)` for `a` (`m × k`) and `b` (`k × n`) strided views and `c` the
-/// C-ordered `m × n` output, on `threads` (1 or 2; rows of `c` are split, so the result does
-/// not depend on it).
+/// C-ordered `m × n` output, on `threads` (1 or 2; the result does not depend on it).
 ///
 /// Returns `false`, leaving `c` untouched, when the CPU lacks AVX-512F or the arguments do
 /// not fit together (`a.cols != b.rows`, `c.len() != m*n`, a view reaching outside its
@@ -87,6 +137,7 @@ pub fn gemm<T: Element>(
     if m == 0 || n == 0 {
         return true;
     }
+
     if k == 0 {
         for row in c.chunks_exact_mut(n) {
             for (j, x) in row.iter_mut().enumerate() {
@@ -95,127 +146,253 @@ pub fn gemm<T: Element>(
         }
         return true;
     }
-    T::with_buffers(|[bbuf, a0, a1]| {
-        let np = n.div_ceil(T::NR);
-        let bp = take(bbuf, k * np * T::NR);
-        let two = threads >= 2;
-        pack_all_b(&b, bp, two && k * n >= PAR_PACK_MIN);
-        let bp: &[T] = bp;
-        // rows of C split at a multiple of MR
-        let half = (m / 2).div_ceil(T::MR) * T::MR;
-        if !two || m < 2 * T::MR || half >= m {
-            compute(&a, bp, n, 0, m, c, a0, epi);
-        } else {
-            let (top, bottom) = c.split_at_mut(half * n);
-            std::thread::scope(|s| {
-                s.spawn(|| compute(&a, bp, n, half, m, bottom, a1, epi));
-                compute(&a, bp, n, 0, half, top, a0, epi);
-            });
+    let d = Dims {
+        m,
+        k,
+        n,
+        mp: m.div_ceil(T::MR),
+        np: n.div_ceil(T::NR),
+    };
+    // the split that leaves the busier thread the fewest tiles (columns on a tie: the
+    // private B blocks then hold the larger operand of the wide products)
+    let by_cols = d.mp * d.np.div_ceil(2) <= d.mp.div_ceil(2) * d.np;
+    let two = threads >= 2 && if by_cols { d.np >= 2 } else { d.mp >= 2 };
+    let (panels, width) = if by_cols {
+        (d.mp, T::MR)
+    } else {
+        (d.np, T::NR)
+    };
+    let cp = CPtr(c.as_mut_ptr());
+    T::with_buffers(|[shared, priv0, priv1]| {
+        let shared = take(shared, k * panels * width);
+        let full = Region {
+            p0: 0,
+            p1: d.mp,
+            q0: 0,
+            q1: d.np,
+        };
+        if !two {
+            pack_shared(&a, &b, d, by_cols, 0, units::<T>(d, by_cols), shared);
+            region(&a, &b, d, by_cols, shared, priv0, full, cp, epi);
+            return true;
         }
+        let (r0, r1) = if by_cols {
+            let h = d.np.div_ceil(2);
+            (Region { q1: h, ..full }, Region { q0: h, ..full })
+        } else {
+            let h = d.mp.div_ceil(2);
+            (Region { p1: h, ..full }, Region { p0: h, ..full })
+        };
+        let barrier = Barrier::new(2);
+        let shared = SharedPtr(shared.as_mut_ptr(), shared.len());
+        let (a, b, barrier) = (&a, &b, &barrier);
+        let all = units::<T>(d, by_cols);
+        let work = move |half: usize, own: &mut Vec<T>, r: Region| {
+            let (u0, u1) = (all * half / 2, all * (half + 1) / 2);
+            let (lo, hi) = (offset::<T>(d, by_cols, u0), offset::<T>(d, by_cols, u1));
+            // SAFETY: the halves' element ranges lo..hi are disjoint (offsets grow with the
+            // unit), and nobody reads the buffer before both threads passed the barrier.
+            let out = unsafe { shared.range_mut(lo, hi) };
+            pack_shared(a, b, d, by_cols, u0, u1, out);
+            barrier.wait();
+            // SAFETY: after the barrier the buffer is only read, by both threads.
+            let packed = unsafe { shared.slice() };
+            region(a, b, d, by_cols, packed, own, r, cp, epi);
+        };
+        std::thread::scope(|s| {
+            s.spawn(move || work(1, priv1, r1));
+            work(0, priv0, r0);
+        });
         true
     })
 }
 
-/// Packs every `K` block of `b` into `out`: block `kb` (depth `kc`) at `kb*KC*np*NR`, its
-/// panel `q` at `q*kc*NR` within. With `par`, the second half of the (block, panel) units
-/// is packed on another thread.
-fn pack_all_b<T: Element>(b: &MatRef<T>, out: &mut [T], par: bool) {
-    let (k, np) = (b.rows, b.cols.div_ceil(T::NR));
-    let units = k.div_ceil(T::KC) * np;
-    // offset of unit u = (kb, q) in `out`
-    let offset = |u: usize| {
-        let (kb, q) = (u / np, u % np);
-        kb * T::KC * np * T::NR + q * T::KC.min(k - kb * T::KC) * T::NR
-    };
-    let run = |u0: usize, u1: usize, out: &mut [T]| {
-        let mut u = u0;
-        while u < u1 {
-            let (kb, q) = (u / np, u % np);
-            let q1 = np.min(q + (u1 - u));
-            let k0 = kb * T::KC;
-            let kc = T::KC.min(k - k0);
-            let (lo, hi) = (
-                offset(u) - offset(u0),
-                offset(u) - offset(u0) + (q1 - q) * kc * T::NR,
-            );
-            // SAFETY: `b` was validated by `gemm` (`MatRef::is_valid`).
-            unsafe { pack_b(b, k0, kc, q, q1, &mut out[lo..hi]) };
-            u += q1 - q;
-        }
-    };
-    if par && units >= 2 {
-        let mid = units / 2;
-        let (first, second) = out.split_at_mut(offset(mid));
-        std::thread::scope(|s| {
-            s.spawn(|| run(mid, units, second));
-            run(0, mid, first);
-        });
-    } else {
-        run(0, units, out);
+/// The shared packing buffer as a raw pointer and length, for the two threads.
+#[derive(Clone, Copy)]
+struct SharedPtr<T>(*mut T, usize);
+// SAFETY: the threads write disjoint parts of the buffer before a barrier and only read it
+// after; `gemm` holds the `&mut` borrow of the buffer until the threads are joined.
+unsafe impl<T: Send> Send for SharedPtr<T> {}
+// SAFETY: as for `Send`.
+unsafe impl<T: Send> Sync for SharedPtr<T> {}
+
+impl<T> SharedPtr<T> {
+    /// Elements `lo..hi` (`hi <= len`) for writing.
+    ///
+    /// # Safety
+    /// No other thread accesses these elements while the returned slice lives.
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn range_mut(&self, lo: usize, hi: usize) -> &mut [T] {
+        assert!(lo <= hi && hi <= self.1);
+        // SAFETY: the pointer and length come from a live `&mut [T]` and lo..hi lies inside
+        // it (asserted); exclusivity of these elements is the caller's guarantee.
+        unsafe { std::slice::from_raw_parts_mut(self.0.add(lo), hi - lo) }
+    }
+    /// The whole buffer for reading.
+    ///
+    /// # Safety
+    /// No thread writes the buffer while the returned slice lives.
+    unsafe fn slice(&self) -> &[T] {
+        // SAFETY: as above; no concurrent writes by the caller's guarantee.
+        unsafe { std::slice::from_raw_parts(self.0, self.1) }
     }
 }
 
-/// Rows `r0..r1` of `c = epi(a · b)` into `c` (those rows only, row stride `n`), with the
-/// packed `bp` from [`pack_all_b`] and `abuf` for the packed `A` blocks.
-#[allow(clippy::too_many_arguments)]
-fn compute<T: Element>(
+/// Packing units (one panel of one `K` block) of the shared operand: `a` when `by_cols`.
+fn units<T: Element>(d: Dims, by_cols: bool) -> usize {
+    d.k.div_ceil(T::KC) * if by_cols { d.mp } else { d.np }
+}
+
+/// Where unit `u` starts in the shared buffer: block `kb` (depth `kc`) at
+/// `k0 * panels * width`, its panel `p` at `p * kc * width` within (`u = kb * panels + p`;
+/// `u = units` gives the total length).
+fn offset<T: Element>(d: Dims, by_cols: bool, u: usize) -> usize {
+    let (panels, width) = if by_cols {
+        (d.mp, T::MR)
+    } else {
+        (d.np, T::NR)
+    };
+    let (kb, p) = (u / panels, u % panels);
+    if kb * T::KC >= d.k {
+        return d.k * panels * width;
+    }
+    let (k0, kc) = d.block::<T>(kb);
+    k0 * panels * width + p * kc * width
+}
+
+/// Packs units `u0..u1` of the shared operand (`a` when `by_cols`, else `b`; see [`offset`])
+/// into `out`, which starts at unit `u0`'s offset.
+fn pack_shared<T: Element>(
     a: &MatRef<T>,
-    bp: &[T],
-    n: usize,
-    r0: usize,
-    r1: usize,
-    c: &mut [T],
-    abuf: &mut Vec<T>,
+    b: &MatRef<T>,
+    d: Dims,
+    by_cols: bool,
+    u0: usize,
+    u1: usize,
+    out: &mut [T],
+) {
+    let panels = if by_cols { d.mp } else { d.np };
+    let base = offset::<T>(d, by_cols, u0);
+    let mut u = u0;
+    while u < u1 {
+        let (kb, p) = (u / panels, u % panels);
+        let p1 = panels.min(p + (u1 - u));
+        let (k0, kc) = d.block::<T>(kb);
+        let lo = offset::<T>(d, by_cols, u) - base;
+        let hi = lo + offset::<T>(d, by_cols, u + (p1 - p)) - offset::<T>(d, by_cols, u);
+        let dst = &mut out[lo..hi];
+        // SAFETY: `a` and `b` were validated by `gemm` (`MatRef::is_valid`).
+        unsafe {
+            if by_cols {
+                let r0 = p * T::MR;
+                pack_a(a, r0, (p1 * T::MR).min(d.m) - r0, k0, kc, dst);
+            } else {
+                pack_b(b, k0, kc, p, p1, dst);
+            }
+        }
+        u += p1 - p;
+    }
+}
+
+/// Region `r` of `c = epi(a · b)`, with the shared operand packed in `shared` (see
+/// [`pack_shared`]) and `own` for this thread's private blocks of the other.
+#[allow(clippy::too_many_arguments)]
+fn region<T: Element>(
+    a: &MatRef<T>,
+    b: &MatRef<T>,
+    d: Dims,
+    by_cols: bool,
+    shared: &[T],
+    own: &mut Vec<T>,
+    r: Region,
+    c: CPtr<T>,
     epi: &Epilogue<T>,
 ) {
-    let (k, np) = (a.cols, n.div_ceil(T::NR));
     let (mr, nr) = (T::MR, T::NR);
-    assert!(c.len() == (r1 - r0) * n && bp.len() == k * np * nr);
-    let nk = k.div_ceil(T::KC);
-    for kb in 0..nk {
-        let k0 = kb * T::KC;
-        let kc = T::KC.min(k - k0);
-        let bblock = &bp[k0 * np * nr..k0 * np * nr + np * kc * nr];
-        let mut ic = r0;
-        while ic < r1 {
-            let mc = T::MC.min(r1 - ic);
-            let ap = take(abuf, mc.div_ceil(mr) * kc * mr);
-            // SAFETY: `a` was validated by `gemm` (`MatRef::is_valid`).
-            unsafe { pack_a(a, ic, mc, k0, kc, ap) };
-            for q in 0..np {
-                let bpanel = &bblock[q * kc * nr..(q + 1) * kc * nr];
-                let cols = nr.min(n - q * nr);
-                for (p, apanel) in ap.chunks_exact(kc * mr).enumerate() {
-                    let row = ic - r0 + p * mr;
-                    let rows = mr.min(r1 - r0 - row);
-                    let last = kb + 1 == nk;
-                    let bias = match epi.bias {
-                        Some(bias) if last => bias[q * nr..].as_ptr(),
-                        _ => std::ptr::null(),
-                    };
-                    let t = Tile {
-                        kc,
-                        a: apanel.as_ptr(),
-                        b: bpanel.as_ptr(),
-                        c: c[row * n + q * nr..].as_mut_ptr(),
-                        ldc: n,
-                        rows,
-                        cols,
-                        accumulate: kb > 0,
-                        last,
-                        scale: epi.scale,
-                        bias,
-                        relu: epi.relu,
-                    };
-                    // SAFETY: AVX-512F was detected by `gemm`; the panels hold kc*MR and
-                    // kc*NR elements (chunks of exactly that size); the C tile's rows
-                    // row..row+rows < r1-r0 and columns q*NR..q*NR+cols <= n lie inside this
-                    // thread's `c`, which holds (r1-r0)*n elements; the bias slice starts at
-                    // column q*NR of a length-n bias, so `cols` elements are readable.
-                    unsafe { T::tile(&t) };
+    let nk = d.k.div_ceil(T::KC);
+    // private blocks: NC columns of B (by columns) or MC rows of A (by rows)
+    let (step, start, end) = if by_cols {
+        (T::NC / nr, r.q0, r.q1)
+    } else {
+        (T::MC / mr, r.p0, r.p1)
+    };
+    let mut s0 = start;
+    while s0 < end {
+        let s1 = end.min(s0 + step);
+        for kb in 0..nk {
+            let (k0, kc) = d.block::<T>(kb);
+            let tile = |p: usize, q: usize, ap: &[T], bp: &[T]| {
+                run_tile(d, kb, nk, kc, p, q, ap, bp, c, epi);
+            };
+            if by_cols {
+                let bp = take(own, (s1 - s0) * kc * nr);
+                // SAFETY: `b` was validated by `gemm` (`MatRef::is_valid`).
+                unsafe { pack_b(b, k0, kc, s0, s1, bp) };
+                let ablock = &shared[k0 * d.mp * mr..][..d.mp * kc * mr];
+                // the A panel stays in L1 while the B panels stream past from L2
+                for p in r.p0..r.p1 {
+                    let ap = &ablock[p * kc * mr..][..kc * mr];
+                    for (q, bpanel) in (s0..s1).zip(bp.chunks_exact(kc * nr)) {
+                        tile(p, q, ap, bpanel);
+                    }
+                }
+            } else {
+                let r0 = s0 * mr;
+                let ap = take(own, (s1 - s0) * kc * mr);
+                // SAFETY: `a` was validated by `gemm` (`MatRef::is_valid`).
+                unsafe { pack_a(a, r0, (s1 * mr).min(d.m) - r0, k0, kc, ap) };
+                let bblock = &shared[k0 * d.np * nr..][..d.np * kc * nr];
+                // the B panel stays in L1 while the A panels stream past from L2
+                for q in r.q0..r.q1 {
+                    let bpanel = &bblock[q * kc * nr..][..kc * nr];
+                    for (p, apanel) in (s0..s1).zip(ap.chunks_exact(kc * mr)) {
+                        tile(p, q, apanel, bpanel);
+                    }
                 }
             }
-            ic += mc;
         }
+        s0 = s1;
     }
+}
+
+/// The micro-tile of row panel `p` and column panel `q` for `K` block `kb` of `nk`.
+#[allow(clippy::too_many_arguments)]
+fn run_tile<T: Element>(
+    d: Dims,
+    kb: usize,
+    nk: usize,
+    kc: usize,
+    p: usize,
+    q: usize,
+    ap: &[T],
+    bp: &[T],
+    c: CPtr<T>,
+    epi: &Epilogue<T>,
+) {
+    let (mr, nr) = (T::MR, T::NR);
+    assert!(ap.len() == kc * mr && bp.len() == kc * nr && p < d.mp && q < d.np);
+    let last = kb + 1 == nk;
+    let bias = match epi.bias {
+        Some(bias) if last => bias[q * nr..].as_ptr(),
+        _ => std::ptr::null(),
+    };
+    let t = Tile {
+        kc,
+        a: ap.as_ptr(),
+        b: bp.as_ptr(),
+        c: c.0.wrapping_add(p * mr * d.n + q * nr),
+        ldc: d.n,
+        rows: mr.min(d.m - p * mr),
+        cols: nr.min(d.n - q * nr),
+        accumulate: kb > 0,
+        last,
+        scale: epi.scale,
+        bias,
+        relu: epi.relu,
+    };
+    // SAFETY: AVX-512F was detected by `gemm`; the panels hold kc*MR and kc*NR elements
+    // (asserted); the C tile, rows p*MR.. (at most m) and columns q*NR.. (at most n) of the
+    // m×n `c`, lies in this thread's region, which no other thread touches (`CPtr`); the
+    // bias slice starts at column q*NR of a length-n bias, so `cols` elements are readable.
+    unsafe { T::tile(&t) };
 }

@@ -10,6 +10,9 @@ use std::arch::x86_64::*;
 /// How many steps of `k` ahead the `A` panel is prefetched.
 const PF: usize = 4;
 
+/// How many steps of `k` ahead the `B` panel is prefetched.
+const PF_B: usize = 8;
+
 /// One micro-tile job, by raw pointers into packed panels and `C`.
 ///
 /// Requirements (the caller's, checked by construction in `driver.rs`): `a` points at
@@ -80,7 +83,11 @@ macro_rules! micro_kernel {
                             let b0 = $load(pb.add(kk * 2 * L));
                             let b1 = $load(pb.add(kk * 2 * L + L));
                             let a = pa.add(kk * 12);
-                            // the A panel streams from L2: fetch it ahead (never faults)
+                            // whichever panel streams from L2 (B with a column split,
+                            // A with a row split): fetch it ahead (never faults)
+                            let q = pb.wrapping_add((kk + PF_B) * 2 * L) as *const i8;
+                            _mm_prefetch::<_MM_HINT_T0>(q);
+                            _mm_prefetch::<_MM_HINT_T0>(q.wrapping_add(64));
                             _mm_prefetch::<_MM_HINT_T0>(
                                 a.wrapping_add(PF * 12) as *const i8,
                             );

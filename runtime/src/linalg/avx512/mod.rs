@@ -1,17 +1,20 @@
-//! An AVX-512 GEMM for float32 and float64 (`matrixmultiply` has no AVX-512 kernels).
+//! An AVX-512 GEMM for float32 and float64.
 //!
-//! Goto/BLIS structure (`driver.rs`): `B` is packed once per call in `KC × NR` column panels
-//! (the two threads pack disjoint halves, then share it read-only), each thread packs its own
-//! `MC × KC` blocks of `A` in `MR`-row panels (`pack.rs`, reading through the operands'
-//! strides, so transposed, sliced, broadcast and reversed views are never copied first), and
-//! a register-blocked micro-kernel (`kernel.rs`, `MR × NR` = 12 rows × two zmm vectors)
-//! accumulates each `C` tile over one `K` block and writes it straight into `C` with masked
-//! loads and stores at the edges.
+//! Goto/BLIS structure (`driver.rs`): `C` is split between the threads by `NR`-column panels
+//! (wide products, such as a dense layer's small `M`) or by `MR`-row panels, whichever leaves
+//! the busier thread fewer tiles. The operand the split does not cut (`A` for a column split,
+//! `B` for a row split) is packed whole up front, each thread packing half, and shared; the
+//! other is packed by each thread, `K` block by `K` block, for its own region only, into a
+//! private L2-sized buffer (`pack.rs` reads through the operands' strides, so transposed,
+//! sliced, broadcast and reversed views are never copied first). A register-blocked
+//! micro-kernel (`kernel.rs`, `MR × NR` = 12 rows × two zmm vectors) accumulates each `C`
+//! tile over one `K` block and writes it straight into `C` with masked loads and stores at
+//! the edges.
 //!
 //! **Determinism.** Every element of `C` is the sum over the same `K` blocks in the same
-//! order (FMA chains within a block, blocks added in order), whatever the thread count:
-//! threads split rows of `C` only. Padding rows/columns of the packed panels are zero and
-//! never reach `C`, so NaN and Inf propagate as in a plain dot product.
+//! order (FMA chains within a block, blocks added in order), whatever the split and thread
+//! count. Padding rows/columns of the packed panels are zero and never reach `C`, so NaN and
+//! Inf propagate as in a plain dot product.
 //!
 //! **Epilogue.** [`Epilogue`] is applied to each finished `C` tile after its last `K` block
 //! (`c = relu(scale * acc + bias[j])`), so `maximum(x @ w + b, 0)` can be fused into the
@@ -36,8 +39,10 @@ pub trait Element: Copy + Default + Send + Sync + PartialOrd + 'static {
     const NR: usize;
     /// Depth of one `K` block.
     const KC: usize;
-    /// Rows of one packed `A` block.
+    /// Rows of one privately packed `A` block (row split).
     const MC: usize;
+    /// Columns of one privately packed `B` block (column split).
+    const NC: usize;
     /// `x * s` (scalar epilogue for `k = 0`).
     fn mul(self, s: Self) -> Self;
     /// `x + y` (scalar epilogue for `k = 0`).
