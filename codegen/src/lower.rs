@@ -240,21 +240,6 @@ impl Lower<'_, '_> {
         self.counted_loop(d, cur, iv, |this, cur| this.level(d + 1, cur));
     }
 
-    /// Vector main loop of `step` elements per iteration over dimension `d`, then the scalar
-    /// tail (`tail` per element: the next level, a reduced level, or an outer-reduction point).
-    pub(crate) fn vector_loop(
-        &mut self,
-        d: usize,
-        ptrs: Vec<Value>,
-        step: i64,
-        vbody: impl FnMut(&mut Self, &[Value]),
-        mut tail: impl FnMut(&mut Self, Vec<Value>),
-    ) {
-        let zero = self.b.ins().iconst(types::I64, 0);
-        let (iv, cur) = self.vector_loop_from(d, ptrs, zero, step, vbody);
-        self.counted_loop(d, cur, iv, |this, cur| tail(this, cur));
-    }
-
     /// A loop over dimension `d` from index `start` in steps of `step` elements while a whole
     /// step fits; returns the index and pointers where it stopped.
     pub(crate) fn vector_loop_from(

@@ -314,6 +314,25 @@ pub fn fold(
     }
 }
 
+/// A float vector `max`/`min` fold that ignores NaN: `(acc < x) ? x : acc` (resp. `x < acc`),
+/// which Cranelift lowers to one `maxpd`/`minpd`. It equals [`fold`] whenever neither operand
+/// is NaN (ties keep the accumulator, as there), so callers must detect NaN themselves.
+pub fn fold_ordered(
+    b: &mut FunctionBuilder,
+    l: &Lanes,
+    op: ReduceOp,
+    acc: Value,
+    x: Value,
+) -> Value {
+    let c = match op {
+        ReduceOp::Max => b.ins().fcmp(FloatCC::LessThan, acc, x),
+        ReduceOp::Min => b.ins().fcmp(FloatCC::LessThan, x, acc),
+        _ => unreachable!("{op} is not an ordered fold"),
+    };
+    let mask = as_float(b, l, c);
+    b.ins().bitselect(mask, x, acc)
+}
+
 /// The identity of a float fold, splatted or scalar.
 pub fn identity(op: ReduceOp) -> f64 {
     match op {

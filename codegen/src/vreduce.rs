@@ -1,7 +1,9 @@
 //! Vector code for the innermost loop of reductions and the vector evaluation of a kernel's
 //! per-element instructions: float sums go through the blocked, compensated summation of
 //! `blocksum`; other folds (and all integer folds, which are exact) use four vector
-//! accumulators folded lane by lane at the end.
+//! accumulators folded lane by lane at the end. Float `max`/`min` run as one `maxpd`/`minpd`
+//! per vector with a NaN check, falling back to the exact NaN-propagating fold for rows that
+//! hold a NaN.
 
 use crate::emit::clif_type;
 use crate::lower::Lower;
@@ -72,30 +74,20 @@ impl Lower<'_, '_> {
                 v
             })
             .collect();
-        let vaccs2 = vaccs.clone();
-        let accs2 = accs.clone();
-        self.vector_loop(
-            d,
-            ptrs,
-            UNROLL as i64 * l.n,
-            move |this, cur| {
-                let mut p = cur.to_vec();
-                #[allow(clippy::needless_range_loop)] // `part` indexes each fold's accumulators
-                for part in 0..UNROLL {
-                    if part > 0 {
-                        p = this.advance(&p, l.n);
-                    }
-                    let vals = this.vector_phase(&l, &p);
-                    for (n, a) in accs2.iter().enumerate() {
-                        let acc = this.b.use_var(vaccs2[n][part]);
-                        let f =
-                            vemit::fold(&mut this.b, Some(&l), a.op, acc, vals[a.value as usize]);
-                        this.b.def_var(vaccs2[n][part], f);
-                    }
-                }
-            },
-            |this, cur| this.reduced_level(d + 1, cur),
-        );
+        let step = UNROLL as i64 * l.n;
+        let ordered = l.elem.is_float()
+            && accs
+                .iter()
+                .all(|a| matches!(a.op, ReduceOp::Max | ReduceOp::Min));
+        let (iv, cur) = if ordered {
+            self.minmax_vector_loop(d, ptrs, step, &l, &vaccs)
+        } else {
+            let zero = self.b.ins().iconst(types::I64, 0);
+            self.vector_loop_from(d, ptrs, zero, step, |this, cur| {
+                this.exact_vector_step(&l, &vaccs, cur)
+            })
+        };
+        self.counted_loop(d, cur, iv, |this, cur| this.reduced_level(d + 1, cur));
         // the tail has already folded into the scalar accumulators; add the vector lanes
         for (n, a) in accs.iter().enumerate() {
             let mut v = self.b.use_var(vaccs[n][0]);
@@ -111,6 +103,99 @@ impl Lower<'_, '_> {
             self.b.def_var(self.accs[n], acc);
         }
         self.shape[d] = full_len;
+    }
+
+    /// One iteration of the innermost reduced loop: [`UNROLL`] vectors folded into their
+    /// accumulators with the exact (NaN-propagating) folds.
+    fn exact_vector_step(&mut self, l: &Lanes, vaccs: &[[Variable; UNROLL]], cur: &[Value]) {
+        let accs = self.k.accs.clone();
+        let mut p = cur.to_vec();
+        for part in 0..UNROLL {
+            if part > 0 {
+                p = self.advance(&p, l.n);
+            }
+            let vals = self.vector_phase(l, &p);
+            for (n, a) in accs.iter().enumerate() {
+                let acc = self.b.use_var(vaccs[n][part]);
+                let f = vemit::fold(&mut self.b, Some(l), a.op, acc, vals[a.value as usize]);
+                self.b.def_var(vaccs[n][part], f);
+            }
+        }
+    }
+
+    /// The vector loop of float `max`/`min` folds: one `maxpd`/`minpd` per vector
+    /// ([`vemit::fold_ordered`], the exact fold's result whenever no NaN is involved) plus a
+    /// running "NaN seen" mask; if the row held a NaN, the accumulators are reset and the row is
+    /// folded again with the exact folds, so results are those of the exact loop in every case.
+    /// Returns the index and pointers where the vector loop stopped.
+    fn minmax_vector_loop(
+        &mut self,
+        d: usize,
+        ptrs: Vec<Value>,
+        step: i64,
+        l: &Lanes,
+        vaccs: &[[Variable; UNROLL]],
+    ) -> (Value, Vec<Value>) {
+        let accs = self.k.accs.clone();
+        let lane_int = l.mt.lane_type();
+        let flag = self.b.declare_var(l.mt);
+        let zero_lane = self.b.ins().iconst(lane_int, 0);
+        let clear = self.b.ins().splat(l.mt, zero_lane);
+        self.b.def_var(flag, clear);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        let (iv, cur) = self.vector_loop_from(d, ptrs.clone(), zero, step, |this, cur| {
+            let mut p = cur.to_vec();
+            for part in 0..UNROLL {
+                if part > 0 {
+                    p = this.advance(&p, l.n);
+                }
+                let vals = this.vector_phase(l, &p);
+                for (n, a) in accs.iter().enumerate() {
+                    let x = vals[a.value as usize];
+                    let acc = this.b.use_var(vaccs[n][part]);
+                    let f = vemit::fold_ordered(&mut this.b, l, a.op, acc, x);
+                    this.b.def_var(vaccs[n][part], f);
+                    let nan = this.b.ins().fcmp(FloatCC::Unordered, x, x);
+                    let seen = this.b.use_var(flag);
+                    let seen = this.b.ins().bor(seen, nan);
+                    this.b.def_var(flag, seen);
+                }
+            }
+        });
+        let at = self.b.declare_var(types::I64);
+        self.b.def_var(at, iv);
+        let vars: Vec<Variable> = cur
+            .iter()
+            .map(|&p| {
+                let v = self.b.declare_var(types::I64);
+                self.b.def_var(v, p);
+                v
+            })
+            .collect();
+        let (slow, join) = (self.b.create_block(), self.b.create_block());
+        let seen = self.b.use_var(flag);
+        let any = self.b.ins().vany_true(seen);
+        self.b.ins().brif(any, slow, &[], join, &[]);
+        self.b.switch_to_block(slow);
+        for (n, a) in accs.iter().enumerate() {
+            let id = self.acc_identity(a.op, a.dtype);
+            let splat = self.b.ins().splat(l.vt, id);
+            for &v in &vaccs[n] {
+                self.b.def_var(v, splat);
+            }
+        }
+        let zero = self.b.ins().iconst(types::I64, 0);
+        let (iv2, cur2) = self.vector_loop_from(d, ptrs, zero, step, |this, cur| {
+            this.exact_vector_step(l, vaccs, cur)
+        });
+        self.b.def_var(at, iv2);
+        for (&v, p) in vars.iter().zip(cur2) {
+            self.b.def_var(v, p);
+        }
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(join);
+        let iv = self.b.use_var(at);
+        (iv, vars.iter().map(|&v| self.b.use_var(v)).collect())
     }
 }
 

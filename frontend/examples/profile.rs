@@ -63,7 +63,7 @@ fn main() {
         return;
     }
     let x = match name {
-        "softmax" => data(&[4096, 1024], 0.6),
+        "softmax" | "rowmax" | "rowsum" => data(&[4096, 1024], 0.6),
         "zscore" => data(&[1_000_000, 8], 0.5),
         _ => data(&[10_000_000], 0.4),
     };
@@ -75,6 +75,8 @@ fn main() {
         "zscore" => (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true)),
         "sigmoid" => 1.0 / (1.0 + (-x).exp()),
         "exp" => x.exp(),
+        "rowmax" => x.max(-1),
+        "rowsum" => x.sum(-1),
         _ => x.sum(None),
     };
     for _ in 0..reps {
