@@ -1,20 +1,22 @@
 //! The blocked driver: validates the operands, then splits `C` between the threads along
-//! columns (`NR`-column panels) or rows (`MR`-row panels), whichever wastes less.
+//! columns (`NR`-column panels) or rows (`MR`-row panels), whichever wastes less, in chunks
+//! that the threads claim one at a time.
 //!
 //! One operand is *shared*: the threads pack halves of it up front (every `K` block), meet at
-//! a barrier, and read it from then on. The other is *private*: each thread packs, block by
-//! block, only the part its region of `C` needs, into a buffer that stays in its L2. With a
-//! column split `A` is shared and each thread packs `KC × NC` blocks of its columns of `B`;
-//! with a row split `B` is shared and each thread packs `MC × KC` blocks of its rows of `A`.
-//! Either way every element of `A` and `B` is packed once, and the micro-kernel's stationary
-//! panel (held across the innermost loop) stays in L1 while the other streams from L2.
+//! a barrier, and read it from then on. The other is *private*: for each chunk it claims, a
+//! thread packs, block by block, only what the chunk needs, into a buffer that stays in its
+//! L2. With a column split `A` is shared and the private blocks are `KC × NC` of `B`; with a
+//! row split `B` is shared and they are `MC × KC` of `A`. Every element of `A` and `B` is
+//! packed once, and the micro-kernel's stationary panel (held across the innermost loop)
+//! stays in L1 while the other streams from L2.
 //!
-//! Every `C` element is summed over the same `K` blocks in the same order whatever the split
-//! and thread count, so the bits do not depend on them.
+//! Every `C` element is summed over the same `K` blocks in the same order whatever the split,
+//! the chunks and the thread count, so the bits do not depend on them.
 
 use super::kernel::Tile;
 use super::pack::{pack_a, pack_b};
 use super::{available, Element, Epilogue, MatRef};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Barrier;
 
 /// Packing buffers above this many elements are not kept for the next call.
@@ -76,11 +78,12 @@ fn take<T: Element>(buf: &mut Vec<T>, len: usize) -> &mut [T] {
 /// `C`'s storage as a raw pointer the threads share; each writes only its own region.
 #[derive(Clone, Copy)]
 struct CPtr<T>(*mut T);
-// SAFETY: the pointer is only dereferenced (by the micro-kernel) inside one thread's region
-// of `C`; the regions of the threads are disjoint (see `Region`), so no element is accessed
-// by two threads, and `gemm` holds the `&mut [T]` borrow until the threads are joined.
+// SAFETY: the pointer is only dereferenced (by the micro-kernel) inside the chunks of `C` a
+// thread claimed; each chunk is claimed by one thread only (`Chunks::claim`) and chunks are
+// disjoint, so no element is accessed by two threads, and `gemm` holds the `&mut [T]`
+// borrow until the threads are joined.
 unsafe impl<T: Send> Send for CPtr<T> {}
-// SAFETY: as for `Send`: shared references only hand the pointer to disjoint regions.
+// SAFETY: as for `Send`: shared references only hand the pointer to disjoint chunks.
 unsafe impl<T: Send> Sync for CPtr<T> {}
 
 /// The sizes of one product.
@@ -103,13 +106,24 @@ impl Dims {
     }
 }
 
-/// One thread's part of `C`: row panels `p0..p1` and column panels `q0..q1`.
-#[derive(Clone, Copy)]
-struct Region {
-    p0: usize,
-    p1: usize,
-    q0: usize,
-    q1: usize,
+/// The chunks of panels along the split dimension (`NR`-column panels when splitting by
+/// columns, else `MR`-row panels), `step` panels each, handed out one at a time to whichever
+/// thread asks first: a thread slowed by other load on the machine just takes fewer.
+struct Chunks {
+    next: AtomicUsize,
+    step: usize,
+    panels: usize,
+}
+
+impl Chunks {
+    /// The next unclaimed chunk's panels `s0..s1`; each chunk is returned once in all.
+    fn claim(&self) -> Option<(usize, usize)> {
+        let s0 = self
+            .next
+            .fetch_add(1, Ordering::Relaxed)
+            .checked_mul(self.step)?;
+        (s0 < self.panels).then(|| (s0, self.panels.min(s0 + self.step)))
+    }
 }
 
 /// `c = epilogue(a · b)` for `a` (`m × k`) and `b` (`k × n`) strided views and `c` the
@@ -157,37 +171,32 @@ pub fn gemm<T: Element>(
     // private B blocks then hold the larger operand of the wide products)
     let by_cols = d.mp * d.np.div_ceil(2) <= d.mp.div_ceil(2) * d.np;
     let two = threads >= 2 && if by_cols { d.np >= 2 } else { d.mp >= 2 };
-    let (panels, width) = if by_cols {
-        (d.mp, T::MR)
-    } else {
-        (d.np, T::NR)
-    };
     let cp = CPtr(c.as_mut_ptr());
     T::with_buffers(|[shared, priv0, priv1]| {
-        let shared = take(shared, k * panels * width);
-        let full = Region {
-            p0: 0,
-            p1: d.mp,
-            q0: 0,
-            q1: d.np,
+        let shared = take(shared, offset::<T>(d, by_cols, units::<T>(d, by_cols)));
+        // private blocks: at most NC columns of B (by columns) or MC rows of A (by rows);
+        // with two threads about eight chunks, so that the faster thread can take more
+        let (panels, block) = if by_cols {
+            (d.np, T::NC / T::NR)
+        } else {
+            (d.mp, T::MC / T::MR)
+        };
+        let step = if two { panels.div_ceil(8) } else { panels };
+        let chunks = &Chunks {
+            next: AtomicUsize::new(0),
+            step: step.clamp(1, block),
+            panels,
         };
         if !two {
             pack_shared(&a, &b, d, by_cols, 0, units::<T>(d, by_cols), shared);
-            region(&a, &b, d, by_cols, shared, priv0, full, cp, epi);
+            region(&a, &b, d, by_cols, shared, priv0, chunks, cp, epi);
             return true;
         }
-        let (r0, r1) = if by_cols {
-            let h = d.np.div_ceil(2);
-            (Region { q1: h, ..full }, Region { q0: h, ..full })
-        } else {
-            let h = d.mp.div_ceil(2);
-            (Region { p1: h, ..full }, Region { p0: h, ..full })
-        };
         let barrier = Barrier::new(2);
         let shared = SharedPtr(shared.as_mut_ptr(), shared.len());
         let (a, b, barrier) = (&a, &b, &barrier);
         let all = units::<T>(d, by_cols);
-        let work = move |half: usize, own: &mut Vec<T>, r: Region| {
+        let work = move |half: usize, own: &mut Vec<T>| {
             let (u0, u1) = (all * half / 2, all * (half + 1) / 2);
             let (lo, hi) = (offset::<T>(d, by_cols, u0), offset::<T>(d, by_cols, u1));
             // SAFETY: the halves' element ranges lo..hi are disjoint (offsets grow with the
@@ -197,11 +206,11 @@ pub fn gemm<T: Element>(
             barrier.wait();
             // SAFETY: after the barrier the buffer is only read, by both threads.
             let packed = unsafe { shared.slice() };
-            region(a, b, d, by_cols, packed, own, r, cp, epi);
+            region(a, b, d, by_cols, packed, own, chunks, cp, epi);
         };
         std::thread::scope(|s| {
-            s.spawn(move || work(1, priv1, r1));
-            work(0, priv0, r0);
+            s.spawn(move || work(1, priv1));
+            work(0, priv0);
         });
         true
     })
@@ -294,7 +303,8 @@ fn pack_shared<T: Element>(
     }
 }
 
-/// Region `r` of `c = epi(a · b)`, with the shared operand packed in `shared` (see
+/// The chunks of `c = epi(a · b)` this thread claims from `chunks` (all rows of its
+/// columns, or all columns of its rows), with the shared operand packed in `shared` (see
 /// [`pack_shared`]) and `own` for this thread's private blocks of the other.
 #[allow(clippy::too_many_arguments)]
 fn region<T: Element>(
@@ -304,21 +314,13 @@ fn region<T: Element>(
     by_cols: bool,
     shared: &[T],
     own: &mut Vec<T>,
-    r: Region,
+    chunks: &Chunks,
     c: CPtr<T>,
     epi: &Epilogue<T>,
 ) {
     let (mr, nr) = (T::MR, T::NR);
     let nk = d.k.div_ceil(T::KC);
-    // private blocks: NC columns of B (by columns) or MC rows of A (by rows)
-    let (step, start, end) = if by_cols {
-        (T::NC / nr, r.q0, r.q1)
-    } else {
-        (T::MC / mr, r.p0, r.p1)
-    };
-    let mut s0 = start;
-    while s0 < end {
-        let s1 = end.min(s0 + step);
+    while let Some((s0, s1)) = chunks.claim() {
         for kb in 0..nk {
             let (k0, kc) = d.block::<T>(kb);
             let tile = |p: usize, q: usize, ap: &[T], bp: &[T]| {
@@ -330,7 +332,7 @@ fn region<T: Element>(
                 unsafe { pack_b(b, k0, kc, s0, s1, bp) };
                 let ablock = &shared[k0 * d.mp * mr..][..d.mp * kc * mr];
                 // the A panel stays in L1 while the B panels stream past from L2
-                for p in r.p0..r.p1 {
+                for p in 0..d.mp {
                     let ap = &ablock[p * kc * mr..][..kc * mr];
                     for (q, bpanel) in (s0..s1).zip(bp.chunks_exact(kc * nr)) {
                         tile(p, q, ap, bpanel);
@@ -343,7 +345,7 @@ fn region<T: Element>(
                 unsafe { pack_a(a, r0, (s1 * mr).min(d.m) - r0, k0, kc, ap) };
                 let bblock = &shared[k0 * d.np * nr..][..d.np * kc * nr];
                 // the B panel stays in L1 while the A panels stream past from L2
-                for q in r.q0..r.q1 {
+                for q in 0..d.np {
                     let bpanel = &bblock[q * kc * nr..][..kc * nr];
                     for (p, apanel) in (s0..s1).zip(ap.chunks_exact(kc * mr)) {
                         tile(p, q, apanel, bpanel);
@@ -351,7 +353,6 @@ fn region<T: Element>(
                 }
             }
         }
-        s0 = s1;
     }
 }
 
@@ -392,7 +393,7 @@ fn run_tile<T: Element>(
     };
     // SAFETY: AVX-512F was detected by `gemm`; the panels hold kc*MR and kc*NR elements
     // (asserted); the C tile, rows p*MR.. (at most m) and columns q*NR.. (at most n) of the
-    // m×n `c`, lies in this thread's region, which no other thread touches (`CPtr`); the
+    // m×n `c`, lies in a chunk this thread claimed, which no other thread touches (`CPtr`); the
     // bias slice starts at column q*NR of a length-n bias, so `cols` elements are readable.
     unsafe { T::tile(&t) };
 }

@@ -4,8 +4,9 @@
 //! (wide products, such as a dense layer's small `M`) or by `MR`-row panels, whichever leaves
 //! the busier thread fewer tiles. The operand the split does not cut (`A` for a column split,
 //! `B` for a row split) is packed whole up front, each thread packing half, and shared; the
-//! other is packed by each thread, `K` block by `K` block, for its own region only, into a
-//! private L2-sized buffer (`pack.rs` reads through the operands' strides, so transposed,
+//! other is packed by each thread, `K` block by `K` block, for the chunks of `C` it claims
+//! (dynamically, so load on the machine does not stall the faster thread), into a private
+//! L2-sized buffer (`pack.rs` reads through the operands' strides, so transposed,
 //! sliced, broadcast and reversed views are never copied first). A register-blocked
 //! micro-kernel (`kernel.rs`, `MR × NR` = 12 rows × two zmm vectors) accumulates each `C`
 //! tile over one `K` block and writes it straight into `C` with masked loads and stores at
