@@ -110,6 +110,7 @@ impl Lower<'_, '_> {
     fn exact_vector_step(&mut self, l: &Lanes, vaccs: &[[Variable; UNROLL]], cur: &[Value]) {
         let accs = self.k.accs.clone();
         let mut p = cur.to_vec();
+        #[allow(clippy::needless_range_loop)] // `part` indexes each fold's accumulators
         for part in 0..UNROLL {
             if part > 0 {
                 p = self.advance(&p, l.n);
@@ -145,6 +146,7 @@ impl Lower<'_, '_> {
         let zero = self.b.ins().iconst(types::I64, 0);
         let (iv, cur) = self.vector_loop_from(d, ptrs.clone(), zero, step, |this, cur| {
             let mut p = cur.to_vec();
+            #[allow(clippy::needless_range_loop)] // `part` indexes each fold's accumulators
             for part in 0..UNROLL {
                 if part > 0 {
                     p = this.advance(&p, l.n);
