@@ -28,10 +28,7 @@ pub fn solve(a: &[f64], b: &[f64], n: usize, k: usize) -> Result<Vec<f64>> {
     if n == 0 || k == 0 {
         return Ok(vec![0.0; n * k]);
     }
-    let lu = Lu::factor(a, n)?;
-    let mut x = b.to_vec();
-    lu.solve_in_place(&mut x, k);
-    Ok(x)
+    super::lu::solve(a, b, n, k)
 }
 
 /// `inv(a)`, by the blocked LU of [`super::lu`].
@@ -166,7 +163,24 @@ pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Vec<f6
         if k == 0 {
             return Ok(Vec::new());
         }
-        return am.singular_values().map_err(err);
+        // faer's `singular_values` runs on the global (rayon) parallelism: 1.2 ms against
+        // 0.6 ms sequential for 500×50 on the shared 2-core machine
+        let none = ComputeSvdVectors::No;
+        let par = par_for(m * n * k);
+        let req = faer::linalg::svd::svd_scratch::<f64>(m, n, none, none, par, Default::default());
+        let mut mem = MemBuffer::new(req);
+        let mut sv = Mat::<f64>::zeros(k, 1);
+        faer::linalg::svd::svd(
+            am.as_ref(),
+            sv.col_mut(0).as_diagonal_mut(),
+            None,
+            None,
+            par,
+            MemStack::new(&mut mem),
+            Default::default(),
+        )
+        .map_err(err)?;
+        return Ok(sv.col(0).iter().copied().collect());
     }
     let (um, vn) = if full { (m, n) } else { (k, k) };
     let mut out = Vec::with_capacity(m * um + k + vn * n);

@@ -140,6 +140,25 @@ impl Lu {
     }
 }
 
+/// `A⁻¹ B` for the row-major `n × n` matrix `a` and `n × k` right-hand side `b`, factoring
+/// into storage kept by this thread across calls (up to 2^24 elements), so that repeated
+/// solves of large systems do not page-fault a fresh factor buffer each time.
+pub fn solve(a: &[f64], b: &[f64], n: usize, k: usize) -> Result<Vec<f64>> {
+    thread_local! {
+        static STORE: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut buf = STORE.with(|c| c.take());
+    buf.clear();
+    buf.extend_from_slice(a);
+    let lu = Lu::factor_owned(buf, n)?;
+    let mut x = b.to_vec();
+    lu.solve_in_place(&mut x, k);
+    if lu.lu.capacity() <= 1 << 24 {
+        STORE.with(|c| c.replace(lu.lu));
+    }
+    Ok(x)
+}
+
 /// `Σ a[i]·b[i]` with eight partial sums (so the compiler can vectorize it).
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     let mut acc = [0.0; 8];
