@@ -58,8 +58,8 @@ pub use mode::{current_mode, with_mode, with_opt_mode, Mode};
 pub use multi::{eval_all, try_eval_all};
 pub use numfuse_optimizer::OptMode;
 pub use poly::{
-    polyfit, polyfit_full, polyval, roots, try_polyfit, try_polyfit_full, try_polyval, try_roots,
-    PolyfitFull,
+    polyfit, polyfit_cov, polyfit_full, polyval, roots, try_polyfit, try_polyfit_cov,
+    try_polyfit_full, try_polyval, try_roots, PolyfitFull,
 };
 pub use products::{
     conjugate, dot, inner, kron, matmul, outer, tensordot, tensordot_axes, trace, try_dot,

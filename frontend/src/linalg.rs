@@ -209,6 +209,17 @@ one_output! {
     svdvals, try_svdvals => LinalgOp::Svd { full: false, uv: false };
 }
 
+/// `np.linalg.cholesky(a, upper=True)` (fallible): the upper factor `U = Lᴴ`, `a = Uᴴ U`.
+#[track_caller]
+pub fn try_cholesky_upper(a: impl IntoArray) -> Result<Array> {
+    try_cholesky(a)?.try_swapaxes(-1, -2)?.try_conj()
+}
+/// `np.linalg.cholesky(a, upper=True)`.
+#[track_caller]
+pub fn cholesky_upper(a: impl IntoArray) -> Array {
+    ok(try_cholesky_upper(a))
+}
+
 /// `np.linalg.solve(a, b)`.
 #[track_caller]
 pub fn solve(a: impl IntoArray, b: impl IntoArray) -> Array {
@@ -258,6 +269,16 @@ pub fn try_qr(a: impl IntoArray, mode: QrMode) -> Result<(Array, Array)> {
 #[track_caller]
 pub fn qr(a: impl IntoArray, mode: QrMode) -> (Array, Array) {
     ok(try_qr(a, mode))
+}
+/// `np.linalg.qr(a, mode='r')` (fallible): only `R (k, n)`, `k = min(m, n)`.
+#[track_caller]
+pub fn try_qr_r(a: impl IntoArray) -> Result<Array> {
+    Ok(try_qr(a, QrMode::Reduced)?.1)
+}
+/// `np.linalg.qr(a, mode='r')`.
+#[track_caller]
+pub fn qr_r(a: impl IntoArray) -> Array {
+    ok(try_qr_r(a))
 }
 
 /// `np.linalg.eigh(a, UPLO)` (fallible): ascending eigenvalues and eigenvectors as columns.

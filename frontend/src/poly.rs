@@ -53,8 +53,22 @@ pub struct PolyfitFull {
     pub rcond: f64,
 }
 
+/// A least-squares fit with the scaled Vandermonde matrix and its column scales kept (for the
+/// covariance).
+struct Fit {
+    full: PolyfitFull,
+    lhs: Array,
+    scale: Array,
+    points: usize,
+    y_2d: bool,
+}
+
 /// `np.polyfit(x, y, deg, full=True)` (fallible).
 pub fn try_polyfit_full(x: impl IntoArray, y: impl IntoArray, deg: usize) -> Result<PolyfitFull> {
+    Ok(fit(x, y, deg)?.full)
+}
+
+fn fit(x: impl IntoArray, y: impl IntoArray, deg: usize) -> Result<Fit> {
     let x = x.into_array().try_astype(DType::Float64)?;
     let y = y.into_array().try_astype(DType::Float64)?;
     if x.ndim() != 1 {
@@ -82,13 +96,63 @@ pub fn try_polyfit_full(x: impl IntoArray, y: impl IntoArray, deg: usize) -> Res
     } else {
         r.x.try_divide(&scale)?
     };
-    Ok(PolyfitFull {
-        coef,
-        residuals: r.residuals,
-        rank: r.rank,
-        singular_values: r.s,
-        rcond,
+    Ok(Fit {
+        full: PolyfitFull {
+            coef,
+            residuals: r.residuals,
+            rank: r.rank,
+            singular_values: r.s,
+            rcond,
+        },
+        lhs,
+        scale,
+        points: n,
+        y_2d: y.ndim() == 2,
     })
+}
+
+/// `np.polyfit(x, y, deg, cov=True)` (fallible; `scaled = false` is `cov='unscaled'`):
+/// the coefficients and their covariance, `inv(VᵀV) / outer(scale, scale)` times
+/// `residuals / (len(x) - deg - 1)` when scaled (shape `(deg+1, deg+1)`, or
+/// `(deg+1, deg+1, k)` for a 2-D `y`).
+pub fn try_polyfit_cov(
+    x: impl IntoArray,
+    y: impl IntoArray,
+    deg: usize,
+    scaled: bool,
+) -> Result<(Array, Array)> {
+    let f = fit(x, y, deg)?;
+    let order = deg + 1;
+    let gram = f.lhs.t().try_matmul(&f.lhs)?;
+    let outer = f
+        .scale
+        .try_reshape([order, 1])?
+        .try_multiply(f.scale.try_reshape([1, order])?)?;
+    let mut base = crate::linalg::try_inv(gram)?.try_divide(&outer)?;
+    if f.y_2d {
+        base = base.try_reshape([order, order, 1])?;
+    }
+    let cov = if scaled {
+        if f.points <= order {
+            return Err(Error::Value(
+                "the number of data points must exceed order to scale the covariance matrix".into(),
+            ));
+        }
+        base.try_multiply(f.full.residuals.try_divide((f.points - order) as f64)?)?
+    } else {
+        base
+    };
+    Ok((f.full.coef, cov))
+}
+/// `np.polyfit(x, y, deg, cov=True)`.
+#[track_caller]
+pub fn polyfit_cov(
+    x: impl IntoArray,
+    y: impl IntoArray,
+    deg: usize,
+    scaled: bool,
+) -> (Array, Array) {
+    ok(try_polyfit_cov(x, y, deg, scaled))
 }
 /// `np.polyfit(x, y, deg, full=True)`.
 #[track_caller]

@@ -25,6 +25,7 @@ pub fn handles(f: &str) -> bool {
                 | "tensordot"
                 | "conjugate"
                 | "einsum"
+                | "polyfit_cov"
         )
 }
 
@@ -115,7 +116,9 @@ fn linalg(case: &Case, name: &str) -> Dispatched {
             let (s, l) = la::try_slogdet(a())?;
             Outcome::Lazy(vec![s, l])
         }
+        "cholesky" if kw_bool(case, "upper") == Some(true) => one(la::try_cholesky_upper(a())?),
         "cholesky" => one(la::try_cholesky(a())?),
+        "qr_r_abs" => one(abs(&la::try_qr_r(a())?)),
         "eigvalsh" => one(la::try_eigvalsh(a(), uplo)?),
         "eigh_abs" => {
             let (w, v) = la::try_eigh(a(), uplo)?;
@@ -209,6 +212,12 @@ pub fn dispatch(case: &Case) -> Dispatched {
     }
     let a = || array_arg(case, 0);
     let b = || array_arg(case, 1);
+    if f == "polyfit_cov" {
+        let deg = plain(case, 2).as_u64().expect("deg") as usize;
+        let scaled = kw(case, "cov").and_then(|v| v.as_str()) != Some("unscaled");
+        let (c, v) = nf::try_polyfit_cov(a(), b(), deg, scaled)?;
+        return Ok(Outcome::Lazy(vec![c, v]));
+    }
     Ok(one(match f {
         "matmul" => nf::try_matmul(a(), b())?,
         "dot" => nf::try_dot(a(), b())?,
