@@ -151,7 +151,7 @@ impl Lower<'_, '_> {
     }
 
     /// One variable per operand pointer, initialised to `ptrs`.
-    fn pointer_vars(&mut self, ptrs: &[Value]) -> Vec<Variable> {
+    pub(crate) fn pointer_vars(&mut self, ptrs: &[Value]) -> Vec<Variable> {
         ptrs.iter()
             .map(|&p| {
                 let v = self.b.declare_var(types::I64);

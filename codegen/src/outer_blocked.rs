@@ -29,14 +29,7 @@ impl Lower<'_, '_> {
         let start = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
         self.b.def_var(start, zero);
-        let vars: Vec<Variable> = ptrs
-            .iter()
-            .map(|&p| {
-                let v = self.b.declare_var(types::I64);
-                self.b.def_var(v, p);
-                v
-            })
-            .collect();
+        let vars = self.pointer_vars(&ptrs);
         let (head, body, exit) = (
             self.b.create_block(),
             self.b.create_block(),

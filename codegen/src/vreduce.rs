@@ -84,7 +84,7 @@ impl Lower<'_, '_> {
         } else {
             let zero = self.b.ins().iconst(types::I64, 0);
             self.vector_loop_from(d, ptrs, zero, step, |this, cur| {
-                this.exact_vector_step(&l, &vaccs, cur)
+                this.vector_step(&l, &vaccs, cur, None)
             })
         };
         self.counted_loop(d, cur, iv, |this, cur| this.reduced_level(d + 1, cur));
@@ -106,8 +106,15 @@ impl Lower<'_, '_> {
     }
 
     /// One iteration of the innermost reduced loop: [`UNROLL`] vectors folded into their
-    /// accumulators with the exact (NaN-propagating) folds.
-    fn exact_vector_step(&mut self, l: &Lanes, vaccs: &[[Variable; UNROLL]], cur: &[Value]) {
+    /// accumulators with the exact (NaN-propagating) folds, or with the ordered `max`/`min`
+    /// folds (then `nan_seen` collects the lanes that held a NaN).
+    fn vector_step(
+        &mut self,
+        l: &Lanes,
+        vaccs: &[[Variable; UNROLL]],
+        cur: &[Value],
+        nan_seen: Option<Variable>,
+    ) {
         let accs = self.k.accs.clone();
         let mut p = cur.to_vec();
         #[allow(clippy::needless_range_loop)] // `part` indexes each fold's accumulators
@@ -117,8 +124,18 @@ impl Lower<'_, '_> {
             }
             let vals = self.vector_phase(l, &p);
             for (n, a) in accs.iter().enumerate() {
+                let x = vals[a.value as usize];
                 let acc = self.b.use_var(vaccs[n][part]);
-                let f = vemit::fold(&mut self.b, Some(l), a.op, acc, vals[a.value as usize]);
+                let f = match nan_seen {
+                    None => vemit::fold(&mut self.b, Some(l), a.op, acc, x),
+                    Some(flag) => {
+                        let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
+                        let seen = self.b.use_var(flag);
+                        let seen = self.b.ins().bor(seen, nan);
+                        self.b.def_var(flag, seen);
+                        vemit::fold_ordered(&mut self.b, l, a.op, acc, x)
+                    }
+                };
                 self.b.def_var(vaccs[n][part], f);
             }
         }
@@ -145,35 +162,11 @@ impl Lower<'_, '_> {
         self.b.def_var(flag, clear);
         let zero = self.b.ins().iconst(types::I64, 0);
         let (iv, cur) = self.vector_loop_from(d, ptrs.clone(), zero, step, |this, cur| {
-            let mut p = cur.to_vec();
-            #[allow(clippy::needless_range_loop)] // `part` indexes each fold's accumulators
-            for part in 0..UNROLL {
-                if part > 0 {
-                    p = this.advance(&p, l.n);
-                }
-                let vals = this.vector_phase(l, &p);
-                for (n, a) in accs.iter().enumerate() {
-                    let x = vals[a.value as usize];
-                    let acc = this.b.use_var(vaccs[n][part]);
-                    let f = vemit::fold_ordered(&mut this.b, l, a.op, acc, x);
-                    this.b.def_var(vaccs[n][part], f);
-                    let nan = this.b.ins().fcmp(FloatCC::Unordered, x, x);
-                    let seen = this.b.use_var(flag);
-                    let seen = this.b.ins().bor(seen, nan);
-                    this.b.def_var(flag, seen);
-                }
-            }
+            this.vector_step(l, vaccs, cur, Some(flag))
         });
         let at = self.b.declare_var(types::I64);
         self.b.def_var(at, iv);
-        let vars: Vec<Variable> = cur
-            .iter()
-            .map(|&p| {
-                let v = self.b.declare_var(types::I64);
-                self.b.def_var(v, p);
-                v
-            })
-            .collect();
+        let vars = self.pointer_vars(&cur);
         let (slow, join) = (self.b.create_block(), self.b.create_block());
         let seen = self.b.use_var(flag);
         let any = self.b.ins().vany_true(seen);
@@ -188,7 +181,7 @@ impl Lower<'_, '_> {
         }
         let zero = self.b.ins().iconst(types::I64, 0);
         let (iv2, cur2) = self.vector_loop_from(d, ptrs, zero, step, |this, cur| {
-            this.exact_vector_step(l, vaccs, cur)
+            this.vector_step(l, vaccs, cur, None)
         });
         self.b.def_var(at, iv2);
         for (&v, p) in vars.iter().zip(cur2) {

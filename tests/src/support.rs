@@ -72,3 +72,22 @@ pub fn stable_locations(msg: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Deterministic, rounding-sensitive data in [-1, 1) of `shape` (a golden-ratio ramp),
+/// materialized.
+pub fn ramp(shape: &[usize], phase: f64) -> nf::Array {
+    let n: usize = shape.iter().product();
+    let v: Vec<f64> = (0..n)
+        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
+        .collect();
+    nf::Array::from_ndarray(&nf::NdArray::from_vec(shape.to_vec(), v).expect("sizes match"))
+}
+
+/// The elements of `x` as float64 bit patterns (for bitwise comparisons).
+pub fn bits(x: &nf::Array) -> Vec<u64> {
+    x.astype(nf::float64)
+        .to_vec::<f64>()
+        .iter()
+        .map(|v| v.to_bits())
+        .collect()
+}

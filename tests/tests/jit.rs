@@ -9,10 +9,7 @@ use std::sync::Mutex;
 static SETTINGS: Mutex<()> = Mutex::new(());
 
 fn ramp(n: usize, phase: f64) -> nf::Array {
-    let v: Vec<f64> = (0..n)
-        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
-        .collect();
-    nf::Array::from_ndarray(&nf::NdArray::from_vec([n], v).unwrap())
+    numfuse_tests::support::ramp(&[n], phase)
 }
 
 fn chain(a: &nf::Array, b: &nf::Array) -> nf::Array {

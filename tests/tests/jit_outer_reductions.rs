@@ -6,22 +6,7 @@
 //! the thread count.
 
 use numfuse as nf;
-
-fn ramp(shape: &[usize], phase: f64) -> nf::Array {
-    let n: usize = shape.iter().product();
-    let v: Vec<f64> = (0..n)
-        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
-        .collect();
-    nf::Array::from_ndarray(&nf::NdArray::from_vec(shape.to_vec(), v).unwrap())
-}
-
-fn bits(x: &nf::Array) -> Vec<u64> {
-    x.astype(nf::float64)
-        .to_vec::<f64>()
-        .iter()
-        .map(|v| v.to_bits())
-        .collect()
-}
+use numfuse_tests::support::{bits, ramp};
 
 type Case = (&'static str, fn(&nf::Array) -> nf::Array);
 

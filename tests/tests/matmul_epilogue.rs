@@ -6,25 +6,10 @@
 //! twice) is left alone.
 
 use numfuse as nf;
-
-fn ramp(shape: &[usize], phase: f64) -> nf::Array {
-    let n: usize = shape.iter().product();
-    let v: Vec<f64> = (0..n)
-        .map(|i| ((i as f64) * 0.618_033_988_75 + phase).fract() * 2.0 - 1.0)
-        .collect();
-    nf::Array::from_ndarray(&nf::NdArray::from_vec(shape.to_vec(), v).unwrap())
-}
+use numfuse_tests::support::{bits, ramp};
 
 /// A named way of building the expression under test.
 type Case<'a> = (&'static str, Box<dyn Fn() -> nf::Array + 'a>);
-
-fn bits(x: &nf::Array) -> Vec<u64> {
-    x.astype(nf::float64)
-        .to_vec::<f64>()
-        .iter()
-        .map(|v| v.to_bits())
-        .collect()
-}
 
 /// Lazy (optimized, fused) against the interpreter (unfused); returns whether it fused.
 fn check(name: &str, f: &dyn Fn() -> nf::Array) -> bool {
