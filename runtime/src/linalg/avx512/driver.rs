@@ -175,13 +175,14 @@ pub fn gemm<T: Element>(
     T::with_buffers(|[shared, priv0, priv1]| {
         let shared = take(shared, offset::<T>(d, by_cols, units::<T>(d, by_cols)));
         // private blocks: at most NC columns of B (by columns) or MC rows of A (by rows);
-        // with two threads about eight chunks, so that the faster thread can take more
+        // two threads get 2..=8 chunks of >= 2^21 multiply-adds (the faster takes more)
         let (panels, block) = if by_cols {
             (d.np, T::NC / T::NR)
         } else {
             (d.mp, T::MC / T::MR)
         };
-        let step = if two { panels.div_ceil(8) } else { panels };
+        let parts = ((m * n).saturating_mul(k) >> 21).clamp(2, 8);
+        let step = if two { panels.div_ceil(parts) } else { panels };
         let chunks = &Chunks {
             next: AtomicUsize::new(0),
             step: step.clamp(1, block),
