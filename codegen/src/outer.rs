@@ -5,7 +5,9 @@
 //! kept one (consecutive memory, independent accumulators; the last two in blocks with
 //! register accumulators, [`crate::outer_blocked`]), and the epilogue pass applies the `post`
 //! phase in place.
-//! Summation order per output element is sequential, exactly NumPy's order for such axes.
+//! Summation order per output element is sequential, exactly NumPy's order for such axes
+//! (the executor may run the kernel on chunks of rows and fold the chunk results in order,
+//! `runtime/src/exec/split.rs`).
 
 use crate::emit::clif_type;
 use crate::lower::Lower;

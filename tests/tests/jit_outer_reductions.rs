@@ -2,8 +2,8 @@
 //! blocks of rows): bitwise equal to a naive sequential loop — NumPy's order for such axes —
 //! for row counts around the block size and column counts around the vector group widths;
 //! equal to the interpreter (bitwise for exact folds, within rounding for float sums) over
-//! float and integer dtypes, NaN, several reduced and kept axes and views; and independent of
-//! the thread count.
+//! float and integer dtypes, NaN, several reduced and kept axes and views, and in row chunks
+//! when the kept dimension is narrow and the input large; and independent of the thread count.
 
 use numfuse as nf;
 use numfuse_tests::support::{bits, ramp};
@@ -124,7 +124,7 @@ fn several_reduced_and_kept_axes_and_views() {
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     nf::set_jit_threshold(0);
-    let big = ramp(&[100_003, 8], 0.7);
+    let big = ramp(&[200_003, 8], 0.7); // above 2^20 elements: split into row chunks
     let zscore = |x: &nf::Array| {
         (x - x.mean(nf::axis(0).keepdims(true))) / x.std(nf::axis(0).keepdims(true))
     };
@@ -134,4 +134,30 @@ fn results_do_not_depend_on_the_thread_count() {
     let one = bits(&zscore(&big));
     nf::set_max_threads(2);
     assert_eq!(one, two);
+}
+
+#[test]
+fn narrow_leading_axis_reductions_split_into_row_chunks() {
+    nf::set_jit_threshold(0);
+    let x = ramp(&[131_073, 9], 0.3); // over 2^20 elements, 9 kept columns
+    let mut v = x.to_vec::<f64>();
+    v[100_000 * 9 + 4] = f64::NAN;
+    let xn = nf::Array::from_ndarray(&nf::NdArray::from_vec([131_073, 9], v).unwrap());
+    let cube = ramp(&[700, 600, 3], 0.5);
+    let cases: [(&str, &nf::Array, fn(&nf::Array) -> nf::Array); 6] = [
+        ("sum", &x, |x| x.sum(0)),
+        ("std", &x, |x| x.std(0)),
+        ("max with NaN", &xn, |x| x.max(0)),
+        ("int sum", &x, |x| (x * 1000.0).astype(nf::int32).sum(0)),
+        ("float32 mean", &x, |x| x.astype(nf::float32).mean(0)),
+        ("two reduced axes", &cube, |x| x.sum(nf::axis([0, 1]))),
+    ];
+    for (name, x, f) in cases {
+        check(name, x, f);
+        let two = bits(&f(x));
+        nf::set_max_threads(1);
+        let one = bits(&f(x));
+        nf::set_max_threads(2);
+        assert_eq!(one, two, "{name}: 1 vs 2 threads");
+    }
 }

@@ -1,18 +1,19 @@
-//! Splitting a full reduction into chunks: a *partial* kernel reduces one chunk of the
-//! reduced range into raw accumulator values, a *finish* kernel folds the chunk partials in
-//! order and runs the original epilogue and stores. The executor uses the pair to spread a
-//! reduction with no kept dimensions over both cores; the chunking depends only on the size,
+//! Splitting a reduction into chunks of its reduced range: a *partial* kernel reduces one
+//! chunk into raw accumulator values (one per kept element), a *finish* kernel folds the chunk
+//! partials in order and runs the original epilogue and stores. The executor uses the pair to
+//! spread over both cores a reduction with no kept dimension, or an outer-order reduction
+//! whose single kept dimension is too narrow to split; the chunking depends only on the size,
 //! so results do not depend on the thread count.
 
 use super::{Accumulator, InnerStride, KInst, KOperand, KStore, Kernel, Role};
 
 impl Kernel {
     /// The kernel that reduces one chunk: same operands (its outputs are left unwritten)
-    /// plus one output per accumulator, appended, receiving the raw accumulator value.
+    /// plus one output per accumulator, appended, receiving the raw accumulator values
+    /// (contiguous along the kept dimension, if any). The loop order is kept.
     pub fn split_partial(&self) -> Kernel {
         let base = self.operands.len() as u32;
         let mut k = self.clone();
-        k.outer_reduce = false;
         k.post = (0..self.accs.len() as u32).map(KInst::Acc).collect();
         k.stores = (0..self.accs.len() as u32)
             .map(|j| KStore {
@@ -28,11 +29,18 @@ impl Kernel {
         k
     }
 
-    /// The kernel that folds the chunk partials (one appended contiguous input per
-    /// accumulator, reduced over a single dimension) and runs the original epilogue and
-    /// stores. The original operands keep their indices and are read only by the epilogue.
+    /// The kernel that folds the chunk partials (one appended input per accumulator, laid out
+    /// `(chunk, kept)`, reduced over the chunk dimension) and runs the original epilogue and
+    /// stores over the kept dimensions. The original operands keep their indices and are read
+    /// only by the epilogue (stride 0 along the chunks).
     pub fn split_finish(&self) -> Kernel {
         let base = self.operands.len() as u32;
+        let kept = self.rank - self.reduced;
+        let partial_inner = if kept == 0 {
+            InnerStride::Contiguous
+        } else {
+            InnerStride::Strided
+        };
         let mut operands: Vec<KOperand> = self
             .operands
             .iter()
@@ -44,10 +52,10 @@ impl Kernel {
         operands.extend(self.accs.iter().map(|a| KOperand {
             dtype: a.dtype,
             role: Role::Input,
-            inner: InnerStride::Contiguous,
+            inner: partial_inner,
         }));
         Kernel {
-            rank: 1,
+            rank: kept + 1,
             reduced: 1,
             outer_reduce: false,
             operands,

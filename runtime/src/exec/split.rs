@@ -1,9 +1,11 @@
-//! Full reductions (no kept dimension) over large inputs, spread over both cores: the
-//! reduced range is cut into chunks along its outermost dimension, a *partial* kernel
-//! reduces each chunk into raw accumulator values, and a *finish* kernel folds the partials
-//! in chunk order and runs the epilogue (see `Kernel::split_partial`). The number of chunks
-//! depends only on the size, never on the thread count, so results are identical for one
-//! and two threads.
+//! Large reductions that cannot be split along a kept dimension, spread over both cores: full
+//! reductions (no kept dimension) and outer-order reductions whose one kept dimension is
+//! narrow (`x.sum(axis=0)` of a `(1000000, 8)` array: halves of 8 columns would make both
+//! threads read every cache line). The reduced range is cut into chunks along its outermost
+//! dimension, a *partial* kernel reduces each chunk into raw accumulator values (one per kept
+//! element), and a *finish* kernel folds the partials in chunk order and runs the epilogue
+//! (see `Kernel::split_partial`). The number of chunks depends only on the size, never on the
+//! thread count, so results are identical for one and two threads.
 
 use crate::buffer::Bytes;
 use numfuse_codegen::{get_or_compile, CallArgs, KernelFn};
@@ -17,13 +19,19 @@ const SPLIT_MIN: i64 = 1 << 20;
 /// Elements per chunk aimed at.
 const CHUNK: i64 = 1 << 19;
 
-/// Whether a specialised kernel is a large full reduction worth splitting.
+/// Kept extents below which an outer-order reduction is split along its rows instead.
+const NARROW: i64 = 64;
+
+/// Whether a specialised kernel is a large reduction worth splitting into chunks: a full
+/// reduction, or an outer-order reduction with one narrow kept dimension.
 pub(super) fn eligible(spec: &Kernel, shape: &[i64]) -> bool {
-    spec.rank > 0
-        && spec.rank == spec.reduced
-        && !spec.outer_reduce
-        && shape[0] >= 2
-        && shape.iter().product::<i64>() >= SPLIT_MIN
+    let kept = spec.rank - spec.reduced;
+    let shape_ok = match kept {
+        0 => !spec.outer_reduce,
+        1 => spec.outer_reduce && shape[0] < NARROW,
+        _ => false,
+    };
+    spec.reduced > 0 && shape_ok && shape[kept] >= 2 && shape.iter().product::<i64>() >= SPLIT_MIN
 }
 
 /// What the split run compiled, for the report.
@@ -48,12 +56,14 @@ pub(super) fn run(
     let (partial, hit_p) = jit(&spec.split_partial())?;
     let (finish, hit_f) = jit(&spec.split_finish())?;
     let rank = spec.rank;
+    let kept = rank - spec.reduced; // 0 or 1: the chunked dimension is `kept`
+    let width = if kept == 0 { 1 } else { shape[0] };
     let total: i64 = shape.iter().product();
-    let chunks = (total / CHUNK).clamp(2, 16).min(shape[0]);
+    let chunks = (total / CHUNK).clamp(2, 16).min(shape[kept]);
     let mut partials: Vec<Bytes> = spec
         .accs
         .iter()
-        .map(|a| Bytes::for_overwrite(a.dtype, chunks as usize))
+        .map(|a| Bytes::for_overwrite(a.dtype, (chunks * width) as usize))
         .collect();
     let part_ptrs: Vec<*mut u8> = partials.iter_mut().map(|b| b.as_mut_ptr()).collect();
     let items: Vec<i64> = spec
@@ -61,24 +71,28 @@ pub(super) fn run(
         .iter()
         .map(|a| a.dtype.itemsize() as i64)
         .collect();
-    // partial kernel: the original operands, then one output per accumulator
+    // partial kernel: the original operands, then one output per accumulator, a row of
+    // `width` values per chunk (stride one element along the kept dimension, 0 elsewhere)
     let mut p_strides = strides.to_vec();
-    p_strides.resize(strides.len() + items.len() * rank, 0);
+    for &it in &items {
+        p_strides.extend((0..rank).map(|d| if d < kept { it } else { 0 }));
+    }
     let chunk_call = |c: i64| {
-        let (lo, hi) = (c * shape[0] / chunks, (c + 1) * shape[0] / chunks);
+        let n = shape[kept];
+        let (lo, hi) = (c * n / chunks, (c + 1) * n / chunks);
         let mut p: Vec<*mut u8> = ptrs
             .iter()
             .enumerate()
-            .map(|(o, &q)| q.wrapping_offset((lo * strides[o * rank]) as isize))
+            .map(|(o, &q)| q.wrapping_offset((lo * strides[o * rank + kept]) as isize))
             .collect();
         p.extend(
             part_ptrs
                 .iter()
                 .zip(&items)
-                .map(|(&q, &it)| q.wrapping_offset((c * it) as isize)),
+                .map(|(&q, &it)| q.wrapping_offset((c * width * it) as isize)),
         );
         let mut s = shape.to_vec();
-        s[0] = hi - lo;
+        s[kept] = hi - lo;
         call(&partial.func, &s, &p, &p_strides);
     };
     let half = chunks / 2;
@@ -91,12 +105,23 @@ pub(super) fn run(
     } else {
         (0..chunks).for_each(&chunk_call);
     }
-    // finish kernel: reduce the partials (one dimension), original operands read at base
+    // finish kernel over (kept, chunk): reduce the partials over the chunks; the original
+    // operands are read (epilogue) and written at their kept positions
     let mut f_ptrs = ptrs.to_vec();
     f_ptrs.extend(&part_ptrs);
-    let mut f_strides = vec![0i64; ptrs.len()];
-    f_strides.extend(&items);
-    call(&finish.func, &[chunks], &f_ptrs, &f_strides);
+    let mut f_strides = Vec::with_capacity((ptrs.len() + items.len()) * (kept + 1));
+    for o in 0..ptrs.len() {
+        f_strides.extend(strides[o * rank..o * rank + kept].iter().copied());
+        f_strides.push(0);
+    }
+    for &it in &items {
+        if kept == 1 {
+            f_strides.push(it);
+        }
+        f_strides.push(width * it);
+    }
+    let f_shape: Vec<i64> = shape[..kept].iter().copied().chain([chunks]).collect();
+    call(&finish.func, &f_shape, &f_ptrs, &f_strides);
     drop(partials);
     Ok(SplitInfo {
         clif: Arc::new(format!("{}\n{}", partial.clif, finish.clif)),
