@@ -8,6 +8,9 @@
 use numfuse as nf;
 use numfuse_tests::support::{bits, ramp};
 
+/// Builds the expression under test from its input.
+type Build = fn(&nf::Array) -> nf::Array;
+
 type Case = (&'static str, fn(&nf::Array) -> nf::Array);
 
 const CASES: [Case; 7] = [
@@ -144,7 +147,7 @@ fn narrow_leading_axis_reductions_split_into_row_chunks() {
     v[100_000 * 9 + 4] = f64::NAN;
     let xn = nf::Array::from_ndarray(&nf::NdArray::from_vec([131_073, 9], v).unwrap());
     let cube = ramp(&[700, 600, 3], 0.5);
-    let cases: [(&str, &nf::Array, fn(&nf::Array) -> nf::Array); 6] = [
+    let cases: [(&str, &nf::Array, Build); 6] = [
         ("sum", &x, |x| x.sum(0)),
         ("std", &x, |x| x.std(0)),
         ("max with NaN", &xn, |x| x.max(0)),
