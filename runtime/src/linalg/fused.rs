@@ -17,18 +17,7 @@ pub(super) fn finish<T: avx512::Element>(c: &mut [T], n: usize, epi: &Epilogue<T
     }
     for row in c.chunks_exact_mut(n.max(1)) {
         for (j, v) in row.iter_mut().enumerate() {
-            let mut x = *v;
-            if let Some(s) = epi.scale {
-                x = x.mul(s);
-            }
-            if let Some(b) = epi.bias {
-                x = x.add(b[j]);
-            }
-            // NumPy's maximum(x, 0): NaN and -0.0 pass through
-            if epi.relu && x < T::ZERO {
-                x = T::ZERO;
-            }
-            *v = x;
+            *v = epi.apply(*v, j);
         }
     }
 }

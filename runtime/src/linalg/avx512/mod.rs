@@ -146,7 +146,7 @@ impl<T: Element> Epilogue<'_, T> {
     }
 
     /// The scalar epilogue for element column `j` (used where no micro-kernel runs).
-    fn apply(&self, mut v: T, j: usize) -> T {
+    pub(crate) fn apply(&self, mut v: T, j: usize) -> T {
         if let Some(s) = self.scale {
             v = v.mul(s);
         }
