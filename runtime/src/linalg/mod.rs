@@ -17,14 +17,39 @@ use crate::ndarray::NdArray;
 use num_complex::Complex;
 use numfuse_ir::{DType, Error, LinalgOp, Result, Shape};
 
-/// The batch items of `x` (`(..., m, n)`) as row-major float64 matrices.
-fn matrices(x: &NdArray) -> (Vec<f64>, usize, usize, usize) {
+/// Float64 matrix data, borrowed from an input's buffer or copied.
+enum F64Data {
+    /// A C-contiguous float64 input: its buffer, element offset and length.
+    Shared(std::sync::Arc<crate::buffer::Bytes>, usize, usize),
+    /// A converted or gathered copy.
+    Owned(Vec<f64>),
+}
+
+impl F64Data {
+    fn as_slice(&self) -> &[f64] {
+        match self {
+            F64Data::Shared(b, off, len) => &b.as_slice::<f64>()[*off..off + len],
+            F64Data::Owned(v) => v,
+        }
+    }
+}
+
+/// The batch items of `x` (`(..., m, n)`) as row-major float64 matrices: a C-contiguous
+/// float64 input is read in place (a 1000×1000 solve no longer copies 8 MB into a fresh,
+/// page-faulting vector first), anything else is converted.
+fn matrices(x: &NdArray) -> (F64Data, usize, usize, usize) {
     let nd = x.ndim();
     let (m, n) = (x.shape()[nd - 2], x.shape()[nd - 1]);
-    let data = cast_array(x, DType::Float64)
-        .to_vec::<f64>()
-        .expect("float64 after the cast");
     let batch = x.shape()[..nd - 2].iter().product();
+    let data = if x.dtype() == DType::Float64 && x.is_c_contiguous() {
+        F64Data::Shared(x.data(), x.offset(), x.size())
+    } else {
+        F64Data::Owned(
+            cast_array(x, DType::Float64)
+                .to_vec::<f64>()
+                .expect("float64 after the cast"),
+        )
+    };
     (data, batch, m, n)
 }
 
@@ -50,12 +75,14 @@ pub fn eval_linalg(op: LinalgOp, args: &[&NdArray]) -> Result<NdArray> {
             op.name()
         )));
     }
-    let (a, batch, m, n) = matrices(args[0]);
+    let (a_data, batch, m, n) = matrices(args[0]);
+    let a = a_data.as_slice();
     let item = |i: usize| &a[i * m * n..(i + 1) * m * n];
     let mut out: Vec<f64> = Vec::with_capacity(shape.size());
     match op {
         LinalgOp::Solve => {
-            let (b, _, _, k) = matrices(args[1]);
+            let (b_data, _, _, k) = matrices(args[1]);
+            let b = b_data.as_slice();
             for i in 0..batch {
                 out.extend(decomp::solve(
                     item(i),
