@@ -64,16 +64,9 @@ impl Lower<'_, '_> {
         }
         let vaccs: Vec<[Variable; UNROLL]> = accs
             .iter()
-            .map(|a| {
-                let id = self.acc_identity(a.op, a.dtype);
-                let splat = self.b.ins().splat(l.vt, id);
-                let v = [(); UNROLL].map(|_| self.b.declare_var(l.vt));
-                for &var in &v {
-                    self.b.def_var(var, splat);
-                }
-                v
-            })
+            .map(|_| [(); UNROLL].map(|_| self.b.declare_var(l.vt)))
             .collect();
+        self.reset_vector_accs(&l, &vaccs);
         let step = UNROLL as i64 * l.n;
         let ordered = l.elem.is_float()
             && accs
@@ -103,6 +96,17 @@ impl Lower<'_, '_> {
             self.b.def_var(self.accs[n], acc);
         }
         self.shape[d] = full_len;
+    }
+
+    /// Sets every vector accumulator to its fold's identity.
+    fn reset_vector_accs(&mut self, l: &Lanes, vaccs: &[[Variable; UNROLL]]) {
+        for (a, vars) in self.k.accs.iter().zip(vaccs) {
+            let id = self.acc_identity(a.op, a.dtype);
+            let splat = self.b.ins().splat(l.vt, id);
+            for &v in vars {
+                self.b.def_var(v, splat);
+            }
+        }
     }
 
     /// One iteration of the innermost reduced loop: [`UNROLL`] vectors folded into their
@@ -154,7 +158,6 @@ impl Lower<'_, '_> {
         l: &Lanes,
         vaccs: &[[Variable; UNROLL]],
     ) -> (Value, Vec<Value>) {
-        let accs = self.k.accs.clone();
         let lane_int = l.mt.lane_type();
         let flag = self.b.declare_var(l.mt);
         let zero_lane = self.b.ins().iconst(lane_int, 0);
@@ -172,13 +175,7 @@ impl Lower<'_, '_> {
         let any = self.b.ins().vany_true(seen);
         self.b.ins().brif(any, slow, &[], join, &[]);
         self.b.switch_to_block(slow);
-        for (n, a) in accs.iter().enumerate() {
-            let id = self.acc_identity(a.op, a.dtype);
-            let splat = self.b.ins().splat(l.vt, id);
-            for &v in &vaccs[n] {
-                self.b.def_var(v, splat);
-            }
-        }
+        self.reset_vector_accs(l, vaccs);
         let zero = self.b.ins().iconst(types::I64, 0);
         let (iv2, cur2) = self.vector_loop_from(d, ptrs, zero, step, |this, cur| {
             this.vector_step(l, vaccs, cur, None)

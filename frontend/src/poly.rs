@@ -59,8 +59,6 @@ struct Fit {
     full: PolyfitFull,
     lhs: Array,
     scale: Array,
-    points: usize,
-    y_2d: bool,
 }
 
 /// `np.polyfit(x, y, deg, full=True)` (fallible).
@@ -106,8 +104,6 @@ fn fit(x: impl IntoArray, y: impl IntoArray, deg: usize) -> Result<Fit> {
         },
         lhs,
         scale,
-        points: n,
-        y_2d: y.ndim() == 2,
     })
 }
 
@@ -122,23 +118,23 @@ pub fn try_polyfit_cov(
     scaled: bool,
 ) -> Result<(Array, Array)> {
     let f = fit(x, y, deg)?;
-    let order = deg + 1;
+    let (order, points) = (deg + 1, f.lhs.shape()[0]);
     let gram = f.lhs.t().try_matmul(&f.lhs)?;
     let outer = f
         .scale
         .try_reshape([order, 1])?
         .try_multiply(f.scale.try_reshape([1, order])?)?;
     let mut base = crate::linalg::try_inv(gram)?.try_divide(&outer)?;
-    if f.y_2d {
+    if f.full.coef.ndim() == 2 {
         base = base.try_reshape([order, order, 1])?;
     }
     let cov = if scaled {
-        if f.points <= order {
+        if points <= order {
             return Err(Error::Value(
                 "the number of data points must exceed order to scale the covariance matrix".into(),
             ));
         }
-        base.try_multiply(f.full.residuals.try_divide((f.points - order) as f64)?)?
+        base.try_multiply(f.full.residuals.try_divide((points - order) as f64)?)?
     } else {
         base
     };

@@ -8,6 +8,7 @@
 //! written `maximum(x, 0)` (NaN and `-0.0` pass through, as in NumPy). The rewrite is exact, so
 //! it runs in strict mode too.
 
+use crate::schedule::{consumers, movement_source};
 use numfuse_ir::{BinaryOp, DType, Graph, MatmulEpilogue, NodeId, Op, Scalar, Shape};
 
 /// One fused chain: the matmul, the last node of its epilogue, what it does and its bias.
@@ -16,13 +17,6 @@ struct Fusion {
     end: NodeId,
     epi: MatmulEpilogue,
     bias: Option<NodeId>,
-}
-
-fn movement_source(g: &Graph, mut x: NodeId) -> NodeId {
-    while g.node(x).op.is_movement() {
-        x = g.node(x).inputs[0];
-    }
-    x
 }
 
 /// The value of a scalar constant seen through movement ops, converted to `dtype`.
@@ -59,16 +53,6 @@ fn row_bias(g: &Graph, x: NodeId, n: usize, dtype: DType) -> Option<NodeId> {
     ok.then_some(src)
 }
 
-fn consumers(g: &Graph) -> Vec<Vec<NodeId>> {
-    let mut c = vec![Vec::new(); g.len()];
-    for (i, n) in g.nodes().iter().enumerate() {
-        for x in &n.inputs {
-            c[x.index()].push(NodeId(i as u32));
-        }
-    }
-    c
-}
-
 /// The chain starting at matmul `m`, if at least one step fuses.
 fn chain(g: &Graph, m: NodeId, uses: &[u32], cons: &[Vec<NodeId>]) -> Option<Fusion> {
     let (shape, dtype) = (g.node(m).shape.clone(), g.node(m).dtype);
@@ -76,9 +60,10 @@ fn chain(g: &Graph, m: NodeId, uses: &[u32], cons: &[Vec<NodeId>]) -> Option<Fus
         return None;
     }
     let n = shape[shape.ndim() - 1];
-    // the single consumer of `x`, elementwise over the product's type
+    // the single consumer of `x`, elementwise over the product's type (a graph output counts
+    // as a use, so an output never has a single consumer here)
     let next = |x: NodeId| -> Option<(NodeId, BinaryOp, NodeId, NodeId)> {
-        if uses[x.index()] != 1 || g.outputs().contains(&x) {
+        if uses[x.index()] != 1 {
             return None;
         }
         let c = *cons[x.index()].first()?;
@@ -134,21 +119,24 @@ fn chain(g: &Graph, m: NodeId, uses: &[u32], cons: &[Vec<NodeId>]) -> Option<Fus
 }
 
 /// Rewrites every fusable matmul chain of `g`; returns the new graph and one line per fusion
-/// (for the optimizer's report). Returns `g` unchanged when nothing fuses.
-pub fn fuse(g: &Graph) -> (Graph, Vec<String>) {
+/// (for the optimizer's report). Returns `g` itself when nothing fuses.
+pub fn fuse(g: Graph) -> (Graph, Vec<String>) {
+    if !g.nodes().iter().any(|n| n.op == Op::MatMul) {
+        return (g, Vec::new());
+    }
     let uses = g.use_counts();
-    let cons = consumers(g);
+    let cons = consumers(&g);
     let fusions: Vec<Fusion> = g
         .nodes()
         .iter()
         .enumerate()
         .filter(|(_, n)| n.op == Op::MatMul)
-        .filter_map(|(i, _)| chain(g, NodeId(i as u32), &uses, &cons))
+        .filter_map(|(i, _)| chain(&g, NodeId(i as u32), &uses, &cons))
         .collect();
     if fusions.is_empty() {
-        return (g.clone(), Vec::new());
+        return (g, Vec::new());
     }
-    match rebuild(g, &fusions) {
+    match rebuild(&g, &fusions) {
         Ok(out) => {
             let notes = fusions
                 .iter()
@@ -156,10 +144,7 @@ pub fn fuse(g: &Graph) -> (Graph, Vec<String>) {
                 .collect();
             (out, notes)
         }
-        Err(e) => (
-            g.clone(),
-            vec![format!("matmul epilogue fusion skipped: {e}")],
-        ),
+        Err(e) => (g, vec![format!("matmul epilogue fusion skipped: {e}")]),
     }
 }
 

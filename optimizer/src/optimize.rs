@@ -247,7 +247,7 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
         }
         None => g.clone(),
     };
-    let (out, epilogues) = crate::matmul_epilogue::fuse(&out);
+    let (out, epilogues) = crate::matmul_epilogue::fuse(out);
     if !epilogues.is_empty() {
         report.kept_input = false;
     }

@@ -81,7 +81,8 @@ pub struct Schedule {
     pub segments: Vec<crate::segment::Segment>,
 }
 
-fn consumers(g: &Graph) -> Vec<Vec<NodeId>> {
+/// The nodes that read each node, in node order.
+pub(crate) fn consumers(g: &Graph) -> Vec<Vec<NodeId>> {
     let mut c = vec![Vec::new(); g.len()];
     for (i, n) in g.nodes().iter().enumerate() {
         for x in &n.inputs {
@@ -224,7 +225,7 @@ fn mark_buffer(
 }
 
 /// The first non-movement node below `x`.
-fn movement_source(g: &Graph, mut x: NodeId) -> NodeId {
+pub(crate) fn movement_source(g: &Graph, mut x: NodeId) -> NodeId {
     while g.node(x).op.is_movement() {
         x = g.node(x).inputs[0];
     }

@@ -14,7 +14,7 @@
 //! the producer (movement ops that keep axis 0). Each row is then computed by the same
 //! instructions whatever the blocking, so results never depend on block size or threads.
 
-use crate::schedule::{Access, Schedule, Step};
+use crate::schedule::{movement_source, Access, Schedule, Step};
 use numfuse_ir::{Graph, Node, NodeId, Op, Shape};
 use std::ops::Range;
 
@@ -57,13 +57,6 @@ pub fn step_sources(g: &Graph, step: &Step) -> Vec<NodeId> {
             .map(|&i| movement_source(g, i))
             .collect(),
     }
-}
-
-fn movement_source(g: &Graph, mut x: NodeId) -> NodeId {
-    while g.node(x).op.is_movement() {
-        x = g.node(x).inputs[0];
-    }
-    x
 }
 
 /// The leading axis a step could be blocked over, with its row size in bytes.

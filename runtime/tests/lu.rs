@@ -6,20 +6,8 @@ use numfuse_ir::Error;
 use numfuse_runtime::linalg::decomp;
 use numfuse_runtime::linalg::lu::{Lu, LEAF, NB};
 
-/// A deterministic pseudo-random matrix with entries in [-1, 1).
-fn random(n: usize, m: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    (0..n * m)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-        })
-        .collect()
-}
+mod common;
+use common::random;
 
 /// Unblocked `getf2` (first largest pivot): the factors and pivots, or `None` if singular.
 fn naive(a: &[f64], n: usize) -> Option<(Vec<f64>, Vec<usize>)> {

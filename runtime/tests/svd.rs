@@ -4,18 +4,8 @@
 
 use numfuse_runtime::linalg::decomp;
 
-/// A deterministic pseudo-random matrix with entries in [-1, 1).
-fn random(m: usize, n: usize, seed: u64) -> Vec<f64> {
-    let mut s = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    (0..m * n)
-        .map(|_| {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
-        })
-        .collect()
-}
+mod common;
+use common::random;
 
 /// `x (r × c)ᵀ · x`, the Gram matrix of the columns, row major.
 fn gram_cols(x: &[f64], r: usize, c: usize) -> Vec<f64> {

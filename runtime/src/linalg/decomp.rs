@@ -157,7 +157,6 @@ pub fn eigh(a: &[f64], n: usize, lower: bool, vectors: bool) -> Result<Vec<f64>>
 /// `svd(a)`: packed `U`, `S`, `Vh` (or only `S`).
 pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Vec<f64>> {
     let k = m.min(n);
-    let err = |_| Error::LinAlg("SVD did not converge".into());
     let am = mat(a, m, n);
     if !uv {
         if k == 0 {
@@ -165,22 +164,7 @@ pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Vec<f6
         }
         // faer's `singular_values` runs on the global (rayon) parallelism: 1.2 ms against
         // 0.6 ms sequential for 500×50 on the shared 2-core machine
-        let none = ComputeSvdVectors::No;
-        let par = par_for(m * n * k);
-        let req = faer::linalg::svd::svd_scratch::<f64>(m, n, none, none, par, Default::default());
-        let mut mem = MemBuffer::new(req);
-        let mut sv = Mat::<f64>::zeros(k, 1);
-        faer::linalg::svd::svd(
-            am.as_ref(),
-            sv.col_mut(0).as_diagonal_mut(),
-            None,
-            None,
-            par,
-            MemStack::new(&mut mem),
-            Default::default(),
-        )
-        .map_err(err)?;
-        return Ok(sv.col(0).iter().copied().collect());
+        return faer_svd(am.as_ref(), ComputeSvdVectors::No, None, None);
     }
     let (um, vn) = if full { (m, n) } else { (k, k) };
     let mut out = Vec::with_capacity(m * um + k + vn * n);
@@ -205,36 +189,45 @@ pub fn svd(a: &[f64], m: usize, n: usize, full: bool, uv: bool) -> Result<Vec<f6
     };
     let mut u = Mat::<f64>::zeros(m, um);
     let mut v = Mat::<f64>::zeros(n, vn);
-    let mut sv = Mat::<f64>::zeros(k, 1);
-    let par = par_for(m * n * k);
-    let req = faer::linalg::svd::svd_scratch::<f64>(m, n, mode, mode, par, Default::default());
-    let mut mem = MemBuffer::new(req);
-    faer::linalg::svd::svd(
-        am.as_ref(),
-        sv.col_mut(0).as_diagonal_mut(),
-        Some(u.as_mut()),
-        Some(v.as_mut()),
-        par,
-        MemStack::new(&mut mem),
-        Default::default(),
-    )
-    .map_err(err)?;
+    let sv = faer_svd(am.as_ref(), mode, Some(u.as_mut()), Some(v.as_mut()))?;
     push_mat(&mut out, u.as_ref());
-    out.extend(sv.col(0).iter().copied());
+    out.extend(sv);
     push_mat(&mut out, v.transpose());
     Ok(out)
 }
 
+/// faer's SVD of `a` (`min(m, n) > 0`) with the parallelism of [`par_for`]: the singular
+/// values, descending, and `U`/`V` written where given (`mode` says how many columns).
+fn faer_svd(
+    a: MatRef<'_, f64>,
+    mode: ComputeSvdVectors,
+    u: Option<faer::MatMut<'_, f64>>,
+    v: Option<faer::MatMut<'_, f64>>,
+) -> Result<Vec<f64>> {
+    let (m, n) = (a.nrows(), a.ncols());
+    let k = m.min(n);
+    let par = par_for(m * n * k);
+    let req = faer::linalg::svd::svd_scratch::<f64>(m, n, mode, mode, par, Default::default());
+    let mut mem = MemBuffer::new(req);
+    let mut sv = Mat::<f64>::zeros(k, 1);
+    faer::linalg::svd::svd(
+        a,
+        sv.col_mut(0).as_diagonal_mut(),
+        u,
+        v,
+        par,
+        MemStack::new(&mut mem),
+        Default::default(),
+    )
+    .map_err(|_| Error::LinAlg("SVD did not converge".into()))?;
+    Ok(sv.col(0).iter().copied().collect())
+}
+
 /// faer's parallelism for a decomposition of about `work` multiply-adds: sequential below
 /// 2^24 (rayon's fork/join costs more than it saves there: thin SVD of 500×50 measured
-/// 1.4 ms sequential against 2.4 ms with `Par::rayon(0)` on the shared 2-core machine),
-/// faer's global setting above.
+/// 1.4 ms sequential against 2.4 ms with `Par::rayon(0)` on the shared 2-core machine).
 fn par_for(work: usize) -> Par {
-    if work < 1 << 24 {
-        Par::Seq
-    } else {
-        faer::get_global_parallelism()
-    }
+    super::faer_par(work, 1 << 24)
 }
 
 /// `eig(a)`: packed complex eigenvalues, then (with `vectors`) unit-norm eigenvectors as

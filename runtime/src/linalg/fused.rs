@@ -3,12 +3,14 @@
 //! `C` gets `relu(scale * c + bias[j])` while it is still in registers — instead of as a
 //! second kernel over the stored product. Where the AVX-512 kernel does not run the same
 //! epilogue is applied to each finished product ([`finish`]), with the same roundings.
+//! [`avx512_gemm`] is the bridge from `gemm.rs`'s strided products (fused or not) to the
+//! AVX-512 kernel with its epilogue.
 
 use super::avx512::{self, Epilogue};
 use super::gemm::{run, Dims, Gemm};
 use crate::ndarray::NdArray;
 use numfuse_ir::linalg_op::{infer_matmul_epilogue, MatmulEpilogue};
-use numfuse_ir::{DType, Error, Result, Scalar};
+use numfuse_ir::{DType, Error, Result};
 
 /// Applies `epi` to a finished C-ordered product with `n` columns.
 pub(super) fn finish<T: avx512::Element>(c: &mut [T], n: usize, epi: &Epilogue<T>) {
@@ -53,15 +55,6 @@ pub(super) fn avx512_gemm<T: avx512::Element>(
         )
 }
 
-fn scale_f64(s: Scalar) -> Result<f64> {
-    match s {
-        Scalar::Float(bits) => Ok(f64::from_bits(bits)),
-        other => Err(Error::Value(format!(
-            "matmul epilogue scale {other} is not a float"
-        ))),
-    }
-}
-
 fn fused<T: Gemm + avx512::Element>(
     a: &NdArray,
     b: &NdArray,
@@ -79,7 +72,7 @@ fn fused<T: Gemm + avx512::Element>(
     )?;
     let bias_c = bias.map(|x| x.to_vec::<T>()).transpose()?;
     let epi = Epilogue {
-        scale: e.scale.map(scale_f64).transpose()?.map(to_t),
+        scale: e.scale.map(|s| to_t(s.as_f64())),
         bias: bias_c.as_deref(),
         relu: e.relu,
     };
@@ -103,6 +96,7 @@ pub fn matmul_epilogue(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use numfuse_ir::Scalar;
 
     fn ramp(shape: &[usize], phase: f64) -> NdArray {
         let n: usize = shape.iter().product();

@@ -180,11 +180,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// faer's parallelism for about `work` multiply-adds: sequential below 2^22.
 fn par_for(work: usize) -> Par {
-    if work < 1 << 22 {
-        Par::Seq
-    } else {
-        faer::get_global_parallelism()
-    }
+    super::faer_par(work, 1 << 22)
 }
 
 /// Factors columns `c0..c1` over rows `c0..n` (the panel), recursively: the left half, then

@@ -17,6 +17,16 @@ use crate::ndarray::NdArray;
 use num_complex::Complex;
 use numfuse_ir::{DType, Error, LinalgOp, Result, Shape};
 
+/// faer's parallelism for about `work` multiply-adds: sequential below `sequential_below`,
+/// faer's global setting above.
+fn faer_par(work: usize, sequential_below: usize) -> faer::Par {
+    if work < sequential_below {
+        faer::Par::Seq
+    } else {
+        faer::get_global_parallelism()
+    }
+}
+
 /// Float64 matrix data, borrowed from an input's buffer or copied.
 enum F64Data {
     /// A C-contiguous float64 input: its buffer, element offset and length.
