@@ -2,7 +2,9 @@
 //!
 //! Cost of an e-node = 1 + its work, where work is elements computed × an op weight
 //! (transcendentals 8, division and square root 2, other arithmetic 1), a reduction's input
-//! size, and 0 for leaves and views (movement ops are strided loads, never materialized).
+//! size, a matmul's FLOPs plus elements moved (`2·|C|·k + |A| + |B| + |C|`, the contraction
+//! cost of [`crate::contract`]), and 0 for leaves and views (movement ops are strided loads,
+//! never materialized).
 //! The greedy DAG extractor gives every class the node whose *set* of reachable classes is
 //! cheapest, so a subexpression shared by two users is paid once (egg's `Extractor` is a tree
 //! extractor and pays it once per use). [`TreeCost`] exposes the same per-node cost to egg's
@@ -35,8 +37,9 @@ fn binary_weight(b: BinaryOp) -> f64 {
     }
 }
 
-/// The cost of an operator producing `out` elements from operands of `inputs` elements.
-pub fn op_cost(op: &NfOp, out: f64, inputs: &[f64]) -> f64 {
+/// The cost of an operator producing `out` elements from operands of `inputs` elements;
+/// `inner` is the length of a matmul's contracted axis (ignored by other ops).
+pub fn op_cost(op: &NfOp, out: f64, inputs: &[f64], inner: f64) -> f64 {
     1.0 + match op {
         NfOp::Input(_) | NfOp::Const(..) => 0.0,
         op if op.is_movement() => 0.0,
@@ -44,8 +47,14 @@ pub fn op_cost(op: &NfOp, out: f64, inputs: &[f64]) -> f64 {
         NfOp::Binary(b) => out * binary_weight(*b),
         NfOp::Where | NfOp::Cast(_) => out,
         NfOp::Reduce(..) => inputs.first().copied().unwrap_or(0.0),
+        NfOp::MatMul => 2.0 * out * inner + out + inputs.iter().sum::<f64>(),
         _ => out + inputs.iter().sum::<f64>(),
     }
+}
+
+/// The length of the last axis of `shape` (the contracted axis of a matmul's first operand).
+fn last_dim(shape: &numfuse_ir::Shape) -> f64 {
+    shape.iter().last().copied().unwrap_or(1) as f64
 }
 
 /// The cost of one e-node in `class` (see the module docs).
@@ -56,7 +65,11 @@ pub fn node_cost(eg: &NfEGraph, class: Id, node: &ENode) -> f64 {
         .iter()
         .map(|&c| eg[c].data.shape.size() as f64)
         .collect();
-    op_cost(&node.op, out, &inputs)
+    let inner = node
+        .children
+        .first()
+        .map_or(1.0, |&c| last_dim(&eg[c].data.shape));
+    op_cost(&node.op, out, &inputs, inner)
 }
 
 /// The cost of a graph: every node reachable from the outputs, paid once.
@@ -79,7 +92,12 @@ pub fn graph_cost(g: &Graph) -> f64 {
                 g.node(*x).shape.size() as f64
             })
             .collect();
-        total += op_cost(&op_to_nf(&n.op, &mut table), n.shape.size() as f64, &inputs);
+        let inner = n
+            .inputs
+            .first()
+            .map_or(1.0, |x| last_dim(&g.node(*x).shape));
+        let op = op_to_nf(&n.op, &mut table);
+        total += op_cost(&op, n.shape.size() as f64, &inputs, inner);
     }
     total
 }

@@ -3,7 +3,7 @@
 //! children.
 //!
 //! Ops the optimizer does not reason about (iota, scans, arg-reductions, diagonals, copies and
-//! every library op added later, such as matmul, linalg or FFT) become [`NfOp::Opaque`] nodes:
+//! every library op other than matmul, such as linalg or FFT) become [`NfOp::Opaque`] nodes:
 //! the original [`Op`] is kept in a side table and comes back unchanged on extraction. The
 //! conversion has a catch-all arm, so new `Op` variants round-trip without touching this file.
 
@@ -64,6 +64,8 @@ pub enum NfOp {
     Broadcast(Shape),
     /// Basic slice: `(start, step, len)` per axis.
     Slice(SmallVec<[(usize, isize, usize); 4]>),
+    /// `matmul` of `(..., m, k)` and `(..., k, n)` (modeled so chains can be reassociated).
+    MatMul,
     /// An op the optimizer does not model: index into the opaque-op table.
     Opaque(u32),
 }
@@ -145,6 +147,7 @@ pub fn op_to_nf(op: &Op, table: &mut OpaqueTable) -> NfOp {
         Op::Permute(p) => NfOp::Permute(p.clone()),
         Op::Broadcast(s) => NfOp::Broadcast(s.clone()),
         Op::Slice(axes) => NfOp::Slice(axes.iter().map(|a| (a.start, a.step, a.len)).collect()),
+        Op::MatMul => NfOp::MatMul,
         other => NfOp::Opaque(table.intern(other)),
     }
 }
@@ -173,6 +176,7 @@ pub fn nf_to_op(op: &NfOp, table: &OpaqueTable) -> Option<Op> {
                 .map(|&(start, step, len)| SliceAxis { start, step, len })
                 .collect(),
         ),
+        NfOp::MatMul => Op::MatMul,
         NfOp::Opaque(i) => table.get(*i)?.clone(),
     })
 }

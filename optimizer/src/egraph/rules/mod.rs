@@ -9,6 +9,7 @@
 //! rule check dtypes and shapes exactly.
 
 pub mod algebra;
+pub mod contraction;
 pub mod movement;
 pub mod reduction;
 
@@ -49,17 +50,25 @@ pub enum Family {
     Movement,
     /// Reductions of broadcasts, of scaled and negated values.
     Reduction,
+    /// Matmul chains reassociated (fast mode), so extraction picks the cheapest order.
+    Contraction,
 }
 
 impl Family {
     /// Every family.
-    pub const ALL: [Family; 3] = [Family::Algebra, Family::Movement, Family::Reduction];
+    pub const ALL: [Family; 4] = [
+        Family::Algebra,
+        Family::Movement,
+        Family::Reduction,
+        Family::Contraction,
+    ];
     /// Lower-case name.
     pub fn name(self) -> &'static str {
         match self {
             Family::Algebra => "algebra",
             Family::Movement => "movement",
             Family::Reduction => "reduction",
+            Family::Contraction => "contraction",
         }
     }
 }
@@ -155,5 +164,6 @@ pub fn all_rules() -> Vec<Rule> {
     let mut r = algebra::rules();
     r.extend(movement::rules());
     r.extend(reduction::rules());
+    r.extend(contraction::rules());
     r
 }
