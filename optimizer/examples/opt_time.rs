@@ -96,7 +96,12 @@ fn graph(blocks: usize) -> Graph {
 }
 
 fn main() {
+    // an optional argument picks one policy: `opt_time strict` or `opt_time fast`
+    let only = std::env::args().nth(1);
     for (name, cfg) in [("strict", OptConfig::strict()), ("fast", OptConfig::fast())] {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         for blocks in [1, 4, 6, 10] {
             let g = graph(blocks);
             let (opt, report) = optimize(&g, &cfg);

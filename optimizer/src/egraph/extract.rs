@@ -121,121 +121,119 @@ impl CostFunction<ENode> for TreeCost<'_> {
     }
 }
 
-/// One class's best so far: total DAG cost, the classes it reaches with their node costs
-/// (sorted by class index), and the chosen node.
-#[derive(Clone)]
-struct Best {
-    total: f64,
-    set: Vec<(u32, f64)>,
-    node: ENode,
+/// The e-graph flattened for extraction: classes by dense index (ascending ids, close to a
+/// topological order since graph nodes are added children first), each node's canonical
+/// children as indices and its cost computed once, and each class's parents.
+struct Table {
+    ids: Vec<Id>,
+    /// Per class: `(children, own cost)` of each of its nodes, in the class's node order.
+    nodes: Vec<Vec<(SmallVec<[u32; 3]>, f64)>>,
+    parents: Vec<Vec<u32>>,
 }
 
-fn union_sets(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
+impl Table {
+    fn new(eg: &NfEGraph) -> Table {
+        let mut ids: Vec<Id> = eg.classes().map(|c| c.id).collect();
+        ids.sort_unstable();
+        let max = ids.iter().map(|&c| usize::from(c)).max().unwrap_or(0);
+        let mut index: Vec<u32> = vec![u32::MAX; max + 1];
+        for (i, &c) in ids.iter().enumerate() {
+            index[usize::from(c)] = i as u32;
+        }
+        let mut parents: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+        let mut nodes = Vec::with_capacity(ids.len());
+        for (i, &c) in ids.iter().enumerate() {
+            let class_nodes: Vec<(SmallVec<[u32; 3]>, f64)> = eg[c]
+                .nodes
+                .iter()
+                .map(|n| {
+                    let kids: SmallVec<[u32; 3]> = n
+                        .children
+                        .iter()
+                        .map(|k| index[usize::from(eg.find(*k))])
+                        .collect();
+                    for &k in &kids {
+                        parents[k as usize].push(i as u32);
+                    }
+                    (kids, node_cost(eg, c, n))
+                })
+                .collect();
+            nodes.push(class_nodes);
+        }
+        Table {
+            ids,
+            nodes,
+            parents,
         }
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 /// Greedy DAG extraction: one node per reachable class, minimising the cost of the set of
 /// classes each choice reaches. Returns the choice for every class that has a finite cost.
 pub fn dag_extract(eg: &NfEGraph) -> HashMap<Id, ENode> {
-    // ascending ids are close to a topological order (graph nodes are added children first)
-    let mut ids: Vec<Id> = eg.classes().map(|c| c.id).collect();
-    ids.sort_unstable();
-    let max = ids.iter().map(|&c| usize::from(c)).max().unwrap_or(0);
-    let mut index: Vec<u32> = vec![u32::MAX; max + 1];
-    for (i, &c) in ids.iter().enumerate() {
-        index[usize::from(c)] = i as u32;
-    }
-    let mut parents: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
-    for (i, &c) in ids.iter().enumerate() {
-        for n in eg[c].nodes.iter() {
-            for k in n.children.iter() {
-                parents[index[usize::from(eg.find(*k))] as usize].push(i as u32);
-            }
-        }
-    }
+    let t = Table::new(eg);
     // Visit classes children-first: order them by their tree cost (a monotone cost makes
     // every class dearer than the children of its best node), so improvements rarely cascade.
-    let order = tree_order(eg, &ids, &index, &parents);
-    let mut best: Vec<Option<Best>> = vec![None; ids.len()];
+    let order = tree_order(&t);
+    let n = t.ids.len();
+    let words = n.div_ceil(64);
+    // per class: the chosen node's position and own cost, the total, and the set of classes
+    // the choice reaches as a bitset (a class's cost is that of its current choice)
+    let mut choice: Vec<Option<usize>> = vec![None; n];
+    let mut own_cost = vec![0.0f64; n];
+    let mut total = vec![f64::INFINITY; n];
+    let mut sets: Vec<Vec<u64>> = vec![Vec::new(); n];
     let mut queue: VecDeque<u32> = order.into();
-    let mut queued = vec![true; ids.len()];
+    let mut queued = vec![true; n];
+    let mut set = vec![0u64; words];
     while let Some(ci) = queue.pop_front() {
-        queued[ci as usize] = false;
-        let c = ids[ci as usize];
+        let c = ci as usize;
+        queued[c] = false;
         let mut improved = false;
-        for n in eg[c].nodes.iter() {
-            let kids: Option<SmallVec<[u32; 3]>> = n
-                .children
-                .iter()
-                .map(|k| {
-                    let ki = index[usize::from(eg.find(*k))];
-                    best[ki as usize].as_ref().map(|_| ki)
-                })
-                .collect();
-            let Some(kids) = kids else { continue };
-            if kids.contains(&ci) {
-                continue; // a self-loop (e.g. x·1 in the class of x)
+        for (pos, (kids, own)) in t.nodes[c].iter().enumerate() {
+            if kids.contains(&ci) || kids.iter().any(|&k| choice[k as usize].is_none()) {
+                continue; // a self-loop (e.g. x·1 in the class of x), or an unknown child
             }
-            let child_set = |k: u32| {
-                best[k as usize]
-                    .as_ref()
-                    .map(|b| b.set.as_slice())
-                    .unwrap_or(&[])
-            };
-            let mut set: Vec<(u32, f64)> = match kids.as_slice() {
-                [] => Vec::new(),
-                [a] => child_set(*a).to_vec(),
-                [a, rest @ ..] => rest.iter().fold(child_set(*a).to_vec(), |acc, &k| {
-                    union_sets(&acc, child_set(k))
-                }),
-            };
-            match set.binary_search_by_key(&ci, |e| e.0) {
-                Ok(_) => continue, // the node reaches its own class: a cycle
-                Err(pos) => set.insert(pos, (ci, node_cost(eg, c, n))),
+            set.iter_mut().for_each(|w| *w = 0);
+            for &k in kids {
+                set.iter_mut().zip(&sets[k as usize]).for_each(|(w, x)| *w |= x);
             }
-            let total: f64 = set.iter().map(|&(_, x)| x).sum();
-            let better = match &best[ci as usize] {
-                None => true,
-                Some(b) => total < b.total - 1e-9 * b.total.abs().max(1.0),
-            };
-            if better {
-                best[ci as usize] = Some(Best {
-                    total,
-                    set,
-                    node: n.clone(),
-                });
+            if set[c / 64] >> (c % 64) & 1 == 1 {
+                continue; // the node reaches its own class: a cycle
+            }
+            let sum = own + set_cost(&set, &own_cost);
+            let best = total[c];
+            if choice[c].is_none() || sum < best - 1e-9 * best.abs().max(1.0) {
+                set[c / 64] |= 1 << (c % 64);
+                choice[c] = Some(pos);
+                own_cost[c] = *own;
+                total[c] = sum;
+                sets[c].clone_from(&set);
                 improved = true;
             }
         }
         if improved {
-            requeue_parents(&parents[ci as usize], &mut queued, &mut queue);
+            requeue_parents(&t.parents[c], &mut queued, &mut queue);
         }
     }
-    ids.iter()
-        .zip(best)
-        .filter_map(|(&c, b)| b.map(|b| (c, b.node)))
+    t.ids
+        .iter()
+        .zip(choice)
+        .filter_map(|(&c, pos)| pos.map(|pos| (c, eg[c].nodes[pos].clone())))
         .collect()
+}
+
+/// The summed own cost of the classes in a bitset.
+fn set_cost(set: &[u64], own_cost: &[f64]) -> f64 {
+    let mut sum = 0.0;
+    for (w, &bits) in set.iter().enumerate() {
+        let mut b = bits;
+        while b != 0 {
+            sum += own_cost[w * 64 + b.trailing_zeros() as usize];
+            b &= b - 1;
+        }
+    }
+    sum
 }
 
 /// Queues the parents of a class whose cost improved (each at most once at a time).
@@ -249,31 +247,26 @@ fn requeue_parents(parents: &[u32], queued: &mut [bool], queue: &mut VecDeque<u3
 }
 
 /// Class indices sorted by tree cost (unreachable-cost classes last).
-fn tree_order(eg: &NfEGraph, ids: &[Id], index: &[u32], parents: &[Vec<u32>]) -> Vec<u32> {
-    let mut cost = vec![f64::INFINITY; ids.len()];
-    let mut queue: VecDeque<u32> = (0..ids.len() as u32).collect();
-    let mut queued = vec![true; ids.len()];
+fn tree_order(t: &Table) -> Vec<u32> {
+    let n = t.ids.len();
+    let mut cost = vec![f64::INFINITY; n];
+    let mut queue: VecDeque<u32> = (0..n as u32).collect();
+    let mut queued = vec![true; n];
     while let Some(ci) = queue.pop_front() {
         queued[ci as usize] = false;
-        let c = ids[ci as usize];
         let mut improved = false;
-        for n in eg[c].nodes.iter() {
-            let kids: f64 = n
-                .children
-                .iter()
-                .map(|k| cost[index[usize::from(eg.find(*k))] as usize])
-                .sum();
-            let total = kids + node_cost(eg, c, n);
+        for (kids, own) in &t.nodes[ci as usize] {
+            let total = kids.iter().map(|&k| cost[k as usize]).sum::<f64>() + own;
             if total < cost[ci as usize] {
                 cost[ci as usize] = total;
                 improved = true;
             }
         }
         if improved {
-            requeue_parents(&parents[ci as usize], &mut queued, &mut queue);
+            requeue_parents(&t.parents[ci as usize], &mut queued, &mut queue);
         }
     }
-    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+    let mut order: Vec<u32> = (0..n as u32).collect();
     order.sort_by(|&a, &b| {
         cost[a as usize]
             .total_cmp(&cost[b as usize])

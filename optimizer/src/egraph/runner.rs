@@ -171,6 +171,11 @@ fn add_build(eg: &mut NfEGraph, b: &Build) -> Option<Id> {
         Build::Node(op, kids) => {
             let ids: Option<Vec<Id>> = kids.iter().map(|k| add_build(eg, k)).collect();
             let node = ENode::new(op.clone(), &ids?);
+            // a node already present was typed when it was added (most proposals of later
+            // iterations repeat earlier ones)
+            if let Some(id) = eg.lookup(node.clone()) {
+                return Some(id);
+            }
             node_type(eg, &node).ok()?;
             Some(eg.add(node))
         }
@@ -223,16 +228,18 @@ pub fn saturate(eg: &mut NfEGraph, rules: &[Rule], mode: Mode, budget: Budget) -
         let mut changed = false;
         for (k, (ri, class, b)) in matches.into_iter().enumerate() {
             let t = Instant::now();
-            let size = eg.total_number_of_nodes();
+            // `total_size` (the hash-cons table) is O(1); `total_number_of_nodes` walks every
+            // class, which made each application O(classes)
+            let size = eg.total_size();
             if let Some(new) = add_build(eg, &b) {
                 if eg.union(class, new) {
                     fired[ri] += 1;
                     changed = true;
                 }
             }
-            changed |= eg.total_number_of_nodes() != size;
+            changed |= eg.total_size() != size;
             charge(rules[ri].family, t.elapsed(), &mut fam_time);
-            if eg.total_number_of_nodes() > budget.node_limit {
+            if eg.total_size() > budget.node_limit {
                 stop = StopReason::NodeLimit;
                 break 'outer;
             }

@@ -24,6 +24,9 @@ use smallvec::SmallVec;
 
 fn identities(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
     let Some(&x) = n.children.first() else { return };
+    if !n.op.is_movement() {
+        return;
+    }
     let s = &ctx.data(x).shape;
     let same = match &n.op {
         NfOp::Reshape(t) | NfOp::Broadcast(t) => t == s,
@@ -104,6 +107,12 @@ fn rebroadcast(b: Build, from: &Shape, to: &Shape) -> Build {
 }
 
 fn hoist_broadcast(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>) {
+    if !matches!(
+        n.op,
+        NfOp::Unary(_) | NfOp::Cast(_) | NfOp::Binary(_) | NfOp::Where
+    ) {
+        return;
+    }
     let full = ctx.data(id).shape.clone();
     if full.size() == 0 {
         return;
