@@ -3,9 +3,12 @@
 //! dtype: `same_kind` casting; `out` writeable). Aliasing is safe by construction: an
 //! expression reads snapshots of its inputs, so writing into an array the expression also
 //! reads (at any index — shifted, reversed, transposed) never changes what it reads; the
-//! write copies first when a snapshot of `out` is alive.
+//! write copies first when a snapshot of `out` is alive. In `Mode::Lazy` the kernel that
+//! computes the result stores straight into `out` when shapes, dtype and layout allow
+//! (`numfuse_runtime::exec::eval_into`); otherwise the result is computed and copied in.
 
 use crate::array::{ok, Array};
+use crate::mode::{current_mode, Mode};
 use numfuse_ir::{DType, DTypeKind, Error, Result};
 use numfuse_runtime::NdArray;
 
@@ -59,8 +62,23 @@ impl Array {
                 shape
             )));
         }
+        if self.write_directly(out)? {
+            return Ok(());
+        }
         let value = self.try_eval()?;
         out.assign(&value)
+    }
+
+    /// In `Mode::Lazy`, for a value not computed yet: runs the graph with its last kernel
+    /// storing straight into `out` when the runtime can (exact shape and dtype, C-contiguous
+    /// `out`, result made by a compiled kernel). The value is not cached: `out` belongs to
+    /// the caller and may change, so a later `eval` computes again.
+    fn write_directly(&self, out: &NdArray) -> Result<bool> {
+        if current_mode() != Mode::Lazy || self.is_realized() {
+            return Ok(false);
+        }
+        let (graph, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
+        crate::explain::eval_into_traced(&graph, &inputs, out)
     }
 
     /// [`try_eval_into`](Self::try_eval_into), panicking on errors.

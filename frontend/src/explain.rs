@@ -37,6 +37,21 @@ pub(crate) fn eval_traced(g: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>>
     Ok(out)
 }
 
+/// [`eval_traced`] for `eval_into`'s direct path: `true` when the result was stored into
+/// `dest` (see `numfuse_runtime::exec::eval_into`), `false` when nothing ran.
+pub(crate) fn eval_into_traced(g: &Graph, inputs: &[NdArray], dest: &NdArray) -> Result<bool> {
+    let level = env_level();
+    if level == 0 {
+        return exec::eval_into(g, inputs, dest, None);
+    }
+    let mut report = ExecReport::default();
+    let done = exec::eval_into(g, inputs, dest, Some(&mut report))?;
+    if done {
+        eprintln!("{}", render(g, &report, level));
+    }
+    Ok(done)
+}
+
 /// Seconds and GB/s of moving `bytes` in `t`.
 fn rate(bytes: usize, t: std::time::Duration) -> (f64, f64) {
     let secs = t.as_secs_f64();

@@ -128,7 +128,10 @@ fn fast_mode_reorders_random_chains_to_the_brute_force_optimum() {
         let o = interp::eval(&opt, &inputs).unwrap();
         assert_close(&a[0], &o[0]);
     }
-    assert!(reordered > 20, "only {reordered} of 60 chains were reordered");
+    assert!(
+        reordered > 20,
+        "only {reordered} of 60 chains were reordered"
+    );
 }
 
 #[test]
@@ -137,7 +140,10 @@ fn the_classic_chain_is_evaluated_right_first_in_fast_mode_only() {
     let dims = [1000, 10, 1000, 10];
     let g = left_chain(&dims, &[false; 3], 1);
     let (fast, report) = optimize(&g, &OptConfig::fast());
-    assert!(report.to_string().contains("matmul-assoc-right"), "{report}");
+    assert!(
+        report.to_string().contains("matmul-assoc-right"),
+        "{report}"
+    );
     let left = matmul_cost(&g);
     let right = matmul_cost(&fast);
     assert!(left / right > 50.0, "{left} vs {right}");

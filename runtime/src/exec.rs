@@ -26,12 +26,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod bind;
+mod dest;
 mod library;
 mod memory;
 mod segment;
 mod split;
 
 use bind::{bind_view, call_split, specialise, Bound};
+use dest::Dest;
+pub use dest::{direct_writes, eval_into};
 pub use library::LibraryRun;
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
@@ -110,19 +113,37 @@ pub fn eval(
     inputs: &[NdArray],
     report: Option<&mut ExecReport>,
 ) -> Result<Vec<NdArray>> {
-    let work: usize = graph.nodes().iter().map(|n| n.shape.size()).sum();
-    if work < jit_threshold() {
+    if graph_work(graph) < jit_threshold() {
         return interp::eval(graph, inputs);
     }
     let (sched, plan) = plan_schedule(graph);
+    run(graph, inputs, &sched, &plan, report, None)
+}
+
+/// Elements computed by all nodes of `graph` (compared with [`jit_threshold`]).
+fn graph_work(graph: &Graph) -> usize {
+    graph.nodes().iter().map(|n| n.shape.size()).sum()
+}
+
+/// Runs a planned schedule; `dest` names an output node whose kernel writes into an
+/// existing array ([`eval_into`]).
+fn run(
+    graph: &Graph,
+    inputs: &[NdArray],
+    sched: &Schedule,
+    plan: &MemoryPlan,
+    report: Option<&mut ExecReport>,
+    dest: Option<Dest>,
+) -> Result<Vec<NdArray>> {
     let uses = graph.use_counts();
     let mut ex = Executor {
         g: graph,
         timed: report.is_some(),
         values: vec![None; graph.len()],
         stash: (0..graph.len()).map(|_| None).collect(),
-        sched: &sched,
-        plan: &plan,
+        sched,
+        plan,
+        dest,
         runs: Vec::new(),
         library_runs: Vec::new(),
         reused: 0,
@@ -169,6 +190,8 @@ struct Executor<'a> {
     stash: Vec<Option<Bytes>>,
     sched: &'a Schedule,
     plan: &'a MemoryPlan,
+    /// The output written straight into an existing array, if any.
+    dest: Option<Dest>,
     reused: usize,
     in_place: usize,
     runs: Vec<KernelRun>,
@@ -215,6 +238,7 @@ impl Executor<'_> {
         let mut bound: Vec<Bound> = Vec::with_capacity(k.kernel.operands.len());
         let mut outs: Vec<(NodeId, Bytes)> = Vec::new();
         let mut in_place: Option<(usize, NodeId)> = None;
+        let mut dest_slot: Option<usize> = None;
         let mut next_input = 0;
         for op in &k.kernel.operands {
             match op.role {
@@ -230,7 +254,12 @@ impl Executor<'_> {
                         shape.c_strides().iter().map(|&s| s as i64 * item).collect();
                     strides.resize(k.kernel.rank, 0);
                     debug_assert_eq!(shape.ndim(), kept);
+                    let direct = self.dest.as_ref().is_some_and(|d| d.node == node);
                     let bytes = match self.plan.placement(node) {
+                        _ if direct => {
+                            dest_slot = Some(outs.len());
+                            Bytes::for_overwrite(op.dtype, 0) // `dest`'s memory, below
+                        }
                         Some(Placement::InPlace(src)) => {
                             in_place = Some((outs.len(), *src));
                             Bytes::for_overwrite(op.dtype, 0) // replaced below
@@ -262,14 +291,7 @@ impl Executor<'_> {
         if let Some((slot, src)) = in_place {
             self.take_in_place(k, slot, src, &mut bound, &mut sources, &mut outs);
         }
-        let out_ptrs: Vec<*mut u8> = outs.iter_mut().map(|o| o.1.as_mut_ptr()).collect();
-        let ptrs: Vec<*mut u8> = sources
-            .iter()
-            .map(|s| match s {
-                Source::Snapshot(data, off) => data.as_ptr().wrapping_add(*off) as *mut u8,
-                Source::Output(n) => out_ptrs[*n],
-            })
-            .collect();
+        let mut out_ptrs: Vec<*mut u8> = outs.iter_mut().map(|o| o.1.as_mut_ptr()).collect();
         let flat: Vec<i64> = strides.iter().flatten().copied().collect();
         let work: usize = k.iter_shape.size() * (spec.op_count() + 1);
         let split = split::eligible(&spec, &shape);
@@ -283,26 +305,31 @@ impl Executor<'_> {
             1
         };
         let start = Instant::now();
-        let (clif, compile_time, hit) = if split {
-            let info = split::run(&spec, &shape, &ptrs, &flat, threads)?;
-            (info.clif, info.compile_time, info.cache_hit)
-        } else {
-            let (compiled, hit) = get_or_compile(&spec)
-                .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
-            call_split(&compiled.func, &shape, &ptrs, &flat, spec.rank, threads);
-            let ct = if hit {
-                Duration::ZERO
-            } else {
-                compiled.compile_time
-            };
-            (compiled.clif.clone(), ct, hit)
+        let call = |out_ptrs: &[*mut u8]| {
+            let ptrs: Vec<*mut u8> = sources
+                .iter()
+                .map(|s| match s {
+                    Source::Snapshot(data, off) => data.as_ptr().wrapping_add(*off) as *mut u8,
+                    Source::Output(n) => out_ptrs[*n],
+                })
+                .collect();
+            invoke(&spec, &shape, &ptrs, &flat, threads, split)
+        };
+        let (clif, compile_time, hit) = match (dest_slot, &self.dest) {
+            (Some(slot), Some(d)) => d.array.with_base_ptr(|base| {
+                out_ptrs[slot] = base;
+                call(&out_ptrs)
+            })?,
+            _ => call(&out_ptrs)?,
         };
         let run_time = start.elapsed().saturating_sub(compile_time);
         drop(sources);
         let bytes = bound.iter().map(|b| b.bytes).sum();
-        for (node, bytes) in outs {
-            let shape = self.g.node(node).shape.clone();
-            self.values[node.index()] = Some(NdArray::from_bytes(bytes, shape));
+        for (slot, (node, bytes)) in outs.into_iter().enumerate() {
+            self.values[node.index()] = match (dest_slot, &self.dest) {
+                (Some(d), Some(dest)) if d == slot => Some(dest.array.clone()),
+                _ => Some(NdArray::from_bytes(bytes, self.g.node(node).shape.clone())),
+            };
         }
         self.runs.push(KernelRun {
             kernel: spec,
@@ -315,4 +342,29 @@ impl Executor<'_> {
         });
         Ok(())
     }
+}
+
+/// Calls a specialised kernel (split outer reductions through `split::run`); returns its
+/// Cranelift IR, compile time (zero on a cache hit) and whether the cache had it.
+fn invoke(
+    spec: &Kernel,
+    shape: &[i64],
+    ptrs: &[*mut u8],
+    flat: &[i64],
+    threads: usize,
+    split: bool,
+) -> Result<(Arc<String>, Duration, bool)> {
+    if split {
+        let info = split::run(spec, shape, ptrs, flat, threads)?;
+        return Ok((info.clif, info.compile_time, info.cache_hit));
+    }
+    let (compiled, hit) = get_or_compile(spec)
+        .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
+    call_split(&compiled.func, shape, ptrs, flat, spec.rank, threads);
+    let ct = if hit {
+        Duration::ZERO
+    } else {
+        compiled.compile_time
+    };
+    Ok((compiled.clif.clone(), ct, hit))
 }

@@ -49,6 +49,15 @@ impl NdArray {
             .write(|b| f(&mut b.as_mut_slice::<T>()[off..off + n]));
     }
 
+    /// Runs `f` with a writable pointer to this array's first element (copy-on-write: the
+    /// storage is copied first if a snapshot shares it, so snapshots never change). The
+    /// pointer is valid for the array's extent until `f` returns; the executor's kernels
+    /// store through it (`exec/dest.rs`).
+    pub(crate) fn with_base_ptr<R>(&self, f: impl FnOnce(*mut u8) -> R) -> R {
+        let off = self.offset * self.itemsize();
+        self.storage.write(|b| f(b.as_mut_ptr().wrapping_add(off)))
+    }
+
     /// Sets one element (`a[i, j] = v`).
     pub fn set(&self, index: &[isize], v: impl Into<Value>) -> Result<()> {
         self.check_writeable()?;

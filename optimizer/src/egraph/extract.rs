@@ -196,7 +196,9 @@ pub fn dag_extract(eg: &NfEGraph) -> HashMap<Id, ENode> {
             }
             set.iter_mut().for_each(|w| *w = 0);
             for &k in kids {
-                set.iter_mut().zip(&sets[k as usize]).for_each(|(w, x)| *w |= x);
+                set.iter_mut()
+                    .zip(&sets[k as usize])
+                    .for_each(|(w, x)| *w |= x);
             }
             if set[c / 64] >> (c % 64) & 1 == 1 {
                 continue; // the node reaches its own class: a cycle
