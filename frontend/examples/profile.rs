@@ -1,5 +1,7 @@
 //! Times one seed workload repeatedly (for profilers and `NUMFUSE_EXPLAIN=1`):
-//! `cargo run --release --example profile -- softmax 20`.
+//! `cargo run --release --example profile -- softmax 20` (workloads: softmax, zscore, sigmoid,
+//! exp, imgnorm, tiny, pairwise, rowmax, rowsum, sum, into; a third argument `eager` or
+//! `interpret` picks the mode).
 
 use numfuse as nf;
 use std::time::Instant;
@@ -59,6 +61,26 @@ fn main() {
                 t.elapsed().as_secs_f64() * 1e3,
                 minor_faults()
             );
+        }
+        return;
+    }
+    if name == "into" {
+        // `out=`: the chain 2a + 3b² − c/4 on 10M f64 with eval + copy against eval_into
+        let (a, b, c) = (
+            data(&[10_000_000], 0.1),
+            data(&[10_000_000], 0.2),
+            data(&[10_000_000], 0.3),
+        );
+        let chain = || &a * 2.0 + &b * &b * 3.0 - &c / 4.0;
+        let out = nf::NdArray::zeros([10_000_000], nf::float64);
+        for _ in 0..reps {
+            let t = Instant::now();
+            out.assign(&chain().eval()).unwrap();
+            let copy = t.elapsed().as_secs_f64() * 1e3;
+            let t = Instant::now();
+            chain().eval_into(&out);
+            let direct = t.elapsed().as_secs_f64() * 1e3;
+            println!("into: eval + copy {copy:.2} ms, eval_into {direct:.2} ms");
         }
         return;
     }
