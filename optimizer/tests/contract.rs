@@ -37,15 +37,8 @@ fn brute(ops: Vec<Labels>, out: &Labels, sizes: &HashMap<char, usize>) -> f64 {
     best
 }
 
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+mod common;
+use common::Rng;
 
 fn random_case(rng: &mut Rng, n: usize) -> (Vec<Vec<char>>, Vec<char>, HashMap<char, usize>) {
     let letters: Vec<char> = "abcdefghijklmnop".chars().collect();

@@ -8,15 +8,8 @@ use numfuse_ir::{DType, Graph, NodeId, Op, Shape};
 use numfuse_optimizer::{optimize, OptConfig};
 use numfuse_runtime::{interp, NdArray};
 
-struct Rng(u64);
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+mod common;
+use common::Rng;
 
 /// Cost of every matmul of `g`: `2·m·n·k·batch + |A| + |B| + |C|` (+1 per node, as the
 /// extractor counts), written independently of the optimizer's cost model.
