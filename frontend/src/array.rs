@@ -185,12 +185,16 @@ impl Array {
             Mode::Interpret => interp::eval(&graph, &inputs)?,
             Mode::Lazy | Mode::Eager => crate::explain::eval_traced(&graph, &inputs)?,
         };
-        let v = out.pop().expect("one output");
+        Ok(self.keep_value(out.pop().expect("one output")))
+    }
+
+    /// Caches `v` as this array's value (the first value kept wins) and forgets the inputs.
+    pub(crate) fn keep_value(&self, v: NdArray) -> NdArray {
         let _ = self.0.value.set(v);
         if let Ok(mut ins) = self.0.inputs.lock() {
             ins.clear();
         }
-        Ok(self.0.value.get().expect("just set").clone())
+        self.0.value.get().expect("just set").clone()
     }
 
     /// Evaluates the array (panics with the error message on failure, e.g. a negative integer

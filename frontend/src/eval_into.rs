@@ -62,23 +62,17 @@ impl Array {
                 shape
             )));
         }
-        if self.write_directly(out)? {
-            return Ok(());
+        if current_mode() == Mode::Lazy && !self.is_realized() {
+            // the last kernel may store into `out` itself; a direct write is not cached
+            // (`out` belongs to the caller and may change, so a later `eval` computes again)
+            let (graph, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
+            return match crate::explain::eval_into_traced(&graph, &inputs, out)? {
+                None => Ok(()),
+                Some(mut values) => out.assign(&self.keep_value(values.pop().expect("one output"))),
+            };
         }
         let value = self.try_eval()?;
         out.assign(&value)
-    }
-
-    /// In `Mode::Lazy`, for a value not computed yet: runs the graph with its last kernel
-    /// storing straight into `out` when the runtime can (exact shape and dtype, C-contiguous
-    /// `out`, result made by a compiled kernel). The value is not cached: `out` belongs to
-    /// the caller and may change, so a later `eval` computes again.
-    fn write_directly(&self, out: &NdArray) -> Result<bool> {
-        if current_mode() != Mode::Lazy || self.is_realized() {
-            return Ok(false);
-        }
-        let (graph, inputs) = crate::lower::lower(std::slice::from_ref(self))?;
-        crate::explain::eval_into_traced(&graph, &inputs, out)
     }
 
     /// [`try_eval_into`](Self::try_eval_into), panicking on errors.

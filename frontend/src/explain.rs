@@ -37,19 +37,21 @@ pub(crate) fn eval_traced(g: &Graph, inputs: &[NdArray]) -> Result<Vec<NdArray>>
     Ok(out)
 }
 
-/// [`eval_traced`] for `eval_into`'s direct path: `true` when the result was stored into
-/// `dest` (see `numfuse_runtime::exec::eval_into`), `false` when nothing ran.
-pub(crate) fn eval_into_traced(g: &Graph, inputs: &[NdArray], dest: &NdArray) -> Result<bool> {
+/// [`eval_traced`] for `eval_into`: `None` when the result was stored into `dest`, else the
+/// values to copy in (see `numfuse_runtime::exec::eval_into`).
+pub(crate) fn eval_into_traced(
+    g: &Graph,
+    inputs: &[NdArray],
+    dest: &NdArray,
+) -> Result<Option<Vec<NdArray>>> {
     let level = env_level();
     if level == 0 {
         return exec::eval_into(g, inputs, dest, None);
     }
     let mut report = ExecReport::default();
-    let done = exec::eval_into(g, inputs, dest, Some(&mut report))?;
-    if done {
-        eprintln!("{}", render(g, &report, level));
-    }
-    Ok(done)
+    let out = exec::eval_into(g, inputs, dest, Some(&mut report))?;
+    eprintln!("{}", render(g, &report, level));
+    Ok(out)
 }
 
 /// Seconds and GB/s of moving `bytes` in `t`.

@@ -4,8 +4,8 @@
 //! The direct path is taken only when it is trivially the same computation: the result is
 //! produced by a compiled kernel outside a row-blocked segment, and `dest` has the result's
 //! exact shape and dtype and is C-contiguous (so the kernel's output strides are unchanged;
-//! only the pointer differs). Otherwise nothing runs and the caller evaluates normally and
-//! copies (`NdArray::assign`: broadcasting, casting, any layout).
+//! only the pointer differs). Otherwise the graph is evaluated as usual and the values are
+//! returned for the caller to copy in (`NdArray::assign`: broadcasting, casting, any layout).
 //!
 //! Aliasing is safe by construction: the write goes through `dest`'s copy-on-write storage
 //! while the kernel holds snapshots of everything it reads, so if `dest` shares memory with
@@ -13,6 +13,7 @@
 //! copied before the kernel writes and every read still sees the old values.
 
 use super::{graph_work, jit_threshold, plan_schedule, run, ExecReport};
+use crate::interp;
 use crate::ndarray::NdArray;
 use numfuse_ir::{Graph, NodeId, Result};
 use numfuse_optimizer::{Schedule, Step};
@@ -42,36 +43,42 @@ fn kernel_writes(sched: &Schedule, x: NodeId) -> bool {
     })
 }
 
-/// Evaluates the one-output `graph` with its result stored directly into `dest`, when that is
-/// possible (see the module docs); returns `false`, having computed nothing, when it is not.
-/// `dest` must be writeable (the caller checks, with NumPy's error).
+/// Whether the kernel computing output `x` may store into `dest` (see the module docs).
+fn fits(graph: &Graph, sched: &Schedule, x: NodeId, dest: &NdArray) -> bool {
+    let n = graph.node(x);
+    n.dtype == dest.dtype()
+        && n.shape == *dest.shape()
+        && n.shape.size() > 0
+        && dest.is_c_contiguous()
+        && dest.is_writeable()
+        && kernel_writes(sched, x)
+}
+
+/// Evaluates `graph` for `out=`: with the result stored directly into `dest` when that is
+/// possible (see the module docs), returning `None`; otherwise evaluates as [`super::eval`]
+/// does (scheduled once either way) and returns the values for the caller to copy in.
 pub fn eval_into(
     graph: &Graph,
     inputs: &[NdArray],
     dest: &NdArray,
     report: Option<&mut ExecReport>,
-) -> Result<bool> {
-    let [x] = graph.outputs() else {
-        return Ok(false);
-    };
-    let n = graph.node(*x);
-    let fits = n.dtype == dest.dtype()
-        && n.shape == *dest.shape()
-        && n.shape.size() > 0
-        && dest.is_c_contiguous()
-        && dest.is_writeable();
-    if !fits || graph_work(graph) < jit_threshold() {
-        return Ok(false);
+) -> Result<Option<Vec<NdArray>>> {
+    if graph_work(graph) < jit_threshold() {
+        return interp::eval(graph, inputs).map(Some);
     }
     let (sched, plan) = plan_schedule(graph);
-    if !kernel_writes(&sched, *x) {
-        return Ok(false);
-    }
-    let dest = Dest {
-        node: *x,
-        array: dest.clone(),
+    let target = match graph.outputs() {
+        [x] if fits(graph, &sched, *x, dest) => Some(Dest {
+            node: *x,
+            array: dest.clone(),
+        }),
+        _ => None,
     };
-    run(graph, inputs, &sched, &plan, report, Some(dest))?;
+    let direct = target.is_some();
+    let values = run(graph, inputs, &sched, &plan, report, target)?;
+    if !direct {
+        return Ok(Some(values));
+    }
     DIRECT_WRITES.fetch_add(1, Ordering::Relaxed);
-    Ok(true)
+    Ok(None)
 }

@@ -25,32 +25,35 @@ fn matmul(a: Build, b: Build) -> Build {
     node(NfOp::MatMul, vec![a, b])
 }
 
-/// `(a @ b) @ c → a @ (b @ c)`.
-fn to_right(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>) {
+/// `(a @ b) @ c → a @ (b @ c)` when `from_left`, else `a @ (b @ c) → (a @ b) @ c`.
+fn rotate(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>, from_left: bool) {
     if n.op != NfOp::MatMul || !reassociable(ctx, id) {
         return;
     }
-    let (ab, c) = (n.children[0], n.children[1]);
-    for m in ctx.nodes(ab) {
-        if m.op == NfOp::MatMul {
-            let (a, b) = (m.children[0], m.children[1]);
-            out.push(matmul(cls(a), matmul(cls(b), cls(c))));
+    let (inner, outer) = if from_left {
+        (n.children[0], n.children[1])
+    } else {
+        (n.children[1], n.children[0])
+    };
+    for m in ctx.nodes(inner) {
+        if m.op != NfOp::MatMul {
+            continue;
         }
+        let (x, y) = (cls(m.children[0]), cls(m.children[1]));
+        out.push(if from_left {
+            matmul(x, matmul(y, cls(outer)))
+        } else {
+            matmul(matmul(cls(outer), x), y)
+        });
     }
 }
 
-/// `a @ (b @ c) → (a @ b) @ c`.
+fn to_right(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>) {
+    rotate(ctx, id, n, out, true);
+}
+
 fn to_left(ctx: &Ctx, id: Id, n: &ENode, out: &mut Vec<Build>) {
-    if n.op != NfOp::MatMul || !reassociable(ctx, id) {
-        return;
-    }
-    let (a, bc) = (n.children[0], n.children[1]);
-    for m in ctx.nodes(bc) {
-        if m.op == NfOp::MatMul {
-            let (b, c) = (m.children[0], m.children[1]);
-            out.push(matmul(matmul(cls(a), cls(b)), cls(c)));
-        }
-    }
+    rotate(ctx, id, n, out, false);
 }
 
 /// The contraction family.
