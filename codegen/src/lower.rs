@@ -52,12 +52,18 @@ pub fn build(
         })
         .collect();
     let lanes = vemit::lanes_for(k);
+    let lane_dim = if k.outer_reduce {
+        k.rank - k.reduced - 1
+    } else {
+        k.rank.saturating_sub(1)
+    };
     let mut l = Lower {
         k,
         b,
         shape,
         strides,
         lanes,
+        lane_dim,
         accs: Vec::new(),
     };
     l.level(0, base);
@@ -72,6 +78,9 @@ pub(crate) struct Lower<'a, 'f> {
     pub(crate) shape: Vec<Value>,
     pub(crate) strides: Vec<Vec<Value>>,
     pub(crate) lanes: Option<Lanes>,
+    /// The dimension the vector lanes run along: the innermost one, or the innermost kept one
+    /// of an outer-order reduction.
+    pub(crate) lane_dim: usize,
     pub(crate) accs: Vec<Variable>,
 }
 
@@ -189,9 +198,16 @@ impl Lower<'_, '_> {
         vals
     }
 
-    /// The values of the `pre` phase for `lanes` consecutive points.
+    /// The values of the `pre` phase for `lanes` consecutive points along [`Self::lane_dim`]
+    /// (strided operands are gathered lane by lane).
     pub(crate) fn vector_phase(&mut self, l: &Lanes, ptrs: &[Value]) -> Vec<Value> {
-        crate::vreduce::vector_values(&mut self.b, self.k, l, ptrs)
+        let steps = self.lane_steps();
+        crate::vreduce::vector_values(&mut self.b, self.k, l, ptrs, Some(&steps))
+    }
+
+    /// Each operand's run-time byte stride along [`Self::lane_dim`].
+    pub(crate) fn lane_steps(&self) -> Vec<Value> {
+        self.strides.iter().map(|s| s[self.lane_dim]).collect()
     }
 
     pub(crate) fn store_all(&mut self, vals: &[Value], ptrs: &[Value]) {
@@ -205,17 +221,25 @@ impl Lower<'_, '_> {
         }
     }
 
-    /// Pointers advanced by `count` elements along the innermost dimension (contiguous
-    /// operands only; broadcast ones stay).
+    /// Pointers advanced by `count` elements along [`Self::lane_dim`] (broadcast operands
+    /// stay; strided ones move by their run-time stride).
     pub(crate) fn advance(&mut self, ptrs: &[Value], count: i64) -> Vec<Value> {
         ptrs.iter()
             .zip(&self.k.operands)
-            .map(|(&p, op)| match op.inner {
+            .enumerate()
+            .map(|(o, (&p, op))| match op.inner {
                 InnerStride::Contiguous => self
                     .b
                     .ins()
                     .iadd_imm_s(p, count * op.dtype.itemsize() as i64),
-                _ => p,
+                InnerStride::Strided => {
+                    let step = self
+                        .b
+                        .ins()
+                        .imul_imm_s(self.strides[o][self.lane_dim], count);
+                    self.b.ins().iadd(p, step)
+                }
+                InnerStride::Broadcast => p,
             })
             .collect()
     }

@@ -4,15 +4,17 @@
 //! accumulate pass walks the outer kept dimensions, then the reduced ones, then the innermost
 //! kept one (consecutive memory, independent accumulators; the last two in blocks with
 //! register accumulators, [`crate::outer_blocked`]), and the epilogue pass applies the `post`
-//! phase in place.
+//! phase in place. All three run in vectors along the innermost kept dimension where the
+//! output is contiguous (strided inputs gathered lane by lane), scalars otherwise.
 //! Summation order per output element is sequential, exactly NumPy's order for such axes
 //! (the executor may run the kernel on chunks of rows and fold the chunk results in order,
 //! `runtime/src/exec/split.rs`).
 
 use crate::emit::clif_type;
 use crate::lower::Lower;
+use crate::vemit::{self, Lanes};
 use cranelift::prelude::*;
-use numfuse_ir::kernel::Kernel;
+use numfuse_ir::kernel::{InnerStride, KInst, Kernel, Role};
 
 fn flags() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
@@ -65,8 +67,65 @@ impl Lower<'_, '_> {
             let inner_kept = self.k.rank - self.k.reduced - 1;
             return self.blocked_accumulate(d, inner_kept, ptrs);
         }
-        let zero = self.b.ins().iconst(types::I64, 0);
-        self.counted_loop(d, ptrs, zero, |this, cur| this.nest(rest, cur, pass));
+        let mut start = self.b.ins().iconst(types::I64, 0);
+        let mut ptrs = ptrs;
+        if rest.is_empty() {
+            if let Some(l) = self.pass_lanes(pass) {
+                (start, ptrs) = self.vector_loop_from(d, ptrs, start, l.n, |this, p| {
+                    this.vector_point(&l, p, pass)
+                });
+            }
+        }
+        self.counted_loop(d, ptrs, start, |this, cur| this.nest(rest, cur, pass));
+    }
+
+    /// The lanes of the init or epilogue pass over the innermost kept dimension, if it
+    /// vectorizes: a contiguous output and, for the epilogue, vector forms for every `post`
+    /// instruction over operands of the lane dtype (strided inputs are gathered).
+    fn pass_lanes(&self, pass: Pass) -> Option<Lanes> {
+        let l = self.lanes.filter(|_| self.output_is_contiguous())?;
+        if matches!(pass, Pass::Init) {
+            return Some(l);
+        }
+        let k = self.k;
+        let operands_ok = k.post.iter().all(|i| match i {
+            KInst::Load(o) => {
+                let op = &k.operands[*o as usize];
+                op.dtype == l.elem && (op.inner != InnerStride::Strided || op.role == Role::Input)
+            }
+            _ => true,
+        });
+        let stored = k.value_dtype(true, k.stores[0].value) == l.elem;
+        (operands_ok && stored && vemit::insts_vectorize(k, true, l.elem)).then_some(l)
+    }
+
+    /// `l.n` consecutive output elements of the init pass (the identity stored) or the
+    /// epilogue pass (the accumulators loaded, `post` applied, the result stored in place).
+    fn vector_point(&mut self, l: &Lanes, ptrs: &[Value], pass: Pass) {
+        let acc = self.k.accs[0];
+        let out = ptrs[self.k.stores[0].operand as usize];
+        let value = match pass {
+            Pass::Init => {
+                let id = self.acc_identity(acc.op, acc.dtype);
+                self.b.ins().splat(l.vt, id)
+            }
+            _ => {
+                let cur = self.b.ins().load(l.vt, flags(), out, 0);
+                let steps = self.lane_steps();
+                let k = self.k;
+                let vals = crate::vreduce::vector_insts(
+                    &mut self.b,
+                    k,
+                    l,
+                    &k.post,
+                    ptrs,
+                    Some(&steps),
+                    &[cur],
+                );
+                vals[k.stores[0].value as usize]
+            }
+        };
+        self.b.ins().store(flags(), value, out, 0);
     }
 
     /// Whether the output is contiguous along the innermost kept dimension (vector stores).

@@ -69,7 +69,8 @@ fn vector_binary(op: BinaryOp, d: DType, elem: DType) -> bool {
 
 /// The lanes of the vector main loop, if the kernel's per-element code can use one: every
 /// operand read or written per element is contiguous or broadcast along the innermost
-/// dimension and has one float dtype, and every instruction has a vector form.
+/// dimension (or, in an outer-order reduction, a strided input) and has one float dtype,
+/// and every instruction has a vector form.
 pub fn lanes_for(k: &Kernel) -> Option<Lanes> {
     if k.rank == 0 {
         return None;
@@ -95,26 +96,19 @@ pub fn lanes_for(k: &Kernel) -> Option<Lanes> {
     let per_element = |o: &u32| {
         used.contains(o) || (k.accs.is_empty() && k.stores.iter().any(|s| s.operand == *o))
     };
+    // strided inputs are gathered lane by lane, worth it only in outer-order reductions (their
+    // vector loop runs along a kept dimension, over rows too short to vectorize)
+    let gathered = |op: &numfuse_ir::kernel::KOperand| k.outer_reduce && op.role == Role::Input;
     for (o, op) in k.operands.iter().enumerate() {
         if per_element(&(o as u32))
             && (op.dtype != elem
-                || op.inner == InnerStride::Strided
+                || (op.inner == InnerStride::Strided && !gathered(op))
                 || (op.role == Role::Output && op.inner != InnerStride::Contiguous))
         {
             return None;
         }
     }
-    let ok = k.pre.iter().all(|i| match i {
-        KInst::Load(_) => true,
-        KInst::Const(_, d) => *d == elem || *d == DType::Bool,
-        KInst::Unary(op, d, _) => vector_unary(*op, *d, elem),
-        KInst::Binary(op, d, _, _) => vector_binary(*op, *d, elem),
-        KInst::Select(_, a, _) => {
-            let d = k.value_dtype(false, *a);
-            d == elem || d == DType::Bool
-        }
-        KInst::Cast(..) | KInst::Acc(_) => false,
-    });
+    let ok = insts_vectorize(k, false, elem);
     let accs_ok = k.accs.iter().all(|a| {
         a.dtype == elem
             && if elem.is_integer() {
@@ -146,6 +140,24 @@ pub fn lanes_for(k: &Kernel) -> Option<Lanes> {
             mt: types::I32X4,
             n: 4,
         }
+    })
+}
+
+/// Whether every instruction of a phase (`post` for the epilogue, whose accumulator reads
+/// are vectors of the fold's dtype) has a vector form on lanes of `elem`.
+pub(crate) fn insts_vectorize(k: &Kernel, post: bool, elem: DType) -> bool {
+    let insts = if post { &k.post } else { &k.pre };
+    insts.iter().all(|i| match i {
+        KInst::Load(_) => true,
+        KInst::Const(_, d) => *d == elem || *d == DType::Bool,
+        KInst::Unary(op, d, _) => vector_unary(*op, *d, elem),
+        KInst::Binary(op, d, _, _) => vector_binary(*op, *d, elem),
+        KInst::Select(_, a, _) => {
+            let d = k.value_dtype(post, *a);
+            d == elem || d == DType::Bool
+        }
+        KInst::Acc(n) => post && k.accs[*n as usize].dtype == elem,
+        KInst::Cast(..) => false,
     })
 }
 

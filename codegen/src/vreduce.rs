@@ -49,7 +49,7 @@ impl Lower<'_, '_> {
                     .collect()
             };
             let mut partial =
-                |b: &mut FunctionBuilder, p: &[Value]| vector_values(b, k, &l, p)[value];
+                |b: &mut FunctionBuilder, p: &[Value]| vector_values(b, k, &l, p, None)[value];
             let (after, left) = crate::blocksum::blocked_sum(
                 &mut self.b,
                 &l,
@@ -191,25 +191,44 @@ impl Lower<'_, '_> {
     }
 }
 
-/// The values of the `pre` phase of `k` for `l.n` consecutive points at `ptrs`.
+/// The values of the `pre` phase of `k` for `l.n` consecutive points at `ptrs`; `steps`
+/// holds each operand's byte stride between the points (needed for strided operands only).
 pub(crate) fn vector_values(
     b: &mut FunctionBuilder,
     k: &Kernel,
     l: &Lanes,
     ptrs: &[Value],
+    steps: Option<&[Value]>,
 ) -> Vec<Value> {
-    let mut vals: Vec<Value> = Vec::with_capacity(k.pre.len());
-    for inst in &k.pre {
+    vector_insts(b, k, l, &k.pre, ptrs, steps, &[])
+}
+
+/// The values of `insts` (a phase of `k`) for `l.n` consecutive points, with `accs` the
+/// accumulator vectors the epilogue reads.
+pub(crate) fn vector_insts(
+    b: &mut FunctionBuilder,
+    k: &Kernel,
+    l: &Lanes,
+    insts: &[KInst],
+    ptrs: &[Value],
+    steps: Option<&[Value]>,
+    accs: &[Value],
+) -> Vec<Value> {
+    let mut vals: Vec<Value> = Vec::with_capacity(insts.len());
+    for inst in insts {
         let v = match inst {
             KInst::Load(o) => {
-                let op = &k.operands[*o as usize];
-                if op.inner == InnerStride::Broadcast {
-                    let s = b
-                        .ins()
-                        .load(clif_type(op.dtype), flags(), ptrs[*o as usize], 0);
-                    b.ins().splat(l.vt, s)
-                } else {
-                    b.ins().load(l.vt, flags(), ptrs[*o as usize], 0)
+                let (op, p) = (&k.operands[*o as usize], ptrs[*o as usize]);
+                match op.inner {
+                    InnerStride::Broadcast => {
+                        let s = b.ins().load(clif_type(op.dtype), flags(), p, 0);
+                        b.ins().splat(l.vt, s)
+                    }
+                    InnerStride::Contiguous => b.ins().load(l.vt, flags(), p, 0),
+                    InnerStride::Strided => {
+                        let step = steps.expect("strided lanes need their strides")[*o as usize];
+                        gather(b, l, clif_type(op.dtype), p, step)
+                    }
                 }
             }
             KInst::Const(s, d) => vemit::vconst(b, l, *s, *d),
@@ -224,11 +243,24 @@ pub(crate) fn vector_values(
                 vals[*x as usize],
                 vals[*y as usize],
             ),
-            KInst::Cast(..) | KInst::Acc(_) => {
-                unreachable!("not vectorizable (checked by lanes_for)")
-            }
+            KInst::Acc(n) => accs[*n as usize],
+            KInst::Cast(..) => unreachable!("not vectorizable (checked by lanes_for)"),
         };
         vals.push(v);
     }
     vals
+}
+
+/// `l.n` elements `step` bytes apart from `p`, as one vector (scalar loads inserted lane by
+/// lane).
+fn gather(b: &mut FunctionBuilder, l: &Lanes, elem: Type, p: Value, step: Value) -> Value {
+    let first = b.ins().load(elem, flags(), p, 0);
+    let mut v = b.ins().splat(l.vt, first);
+    let mut at = p;
+    for lane in 1..l.n {
+        at = b.ins().iadd(at, step);
+        let x = b.ins().load(elem, flags(), at, 0);
+        v = b.ins().insertlane(v, x, lane as u8);
+    }
+    v
 }

@@ -91,3 +91,34 @@ pub fn bits(x: &nf::Array) -> Vec<u64> {
         .map(|v| v.to_bits())
         .collect()
 }
+
+/// Asserts that `f(x)` compiled (the current mode) equals the reference interpreter's result:
+/// bitwise for integers, booleans and folds that are exact, within rounding-order
+/// differences for float results (`1e-11` of `max(|want|, 1)` for float64, `1e-5` for
+/// float32), NaN where the reference has NaN. Both results are evaluated in their own dtype
+/// (so the kernel under test stores it) before being compared as float64.
+pub fn matches_interpreter(name: &str, x: &nf::Array, f: fn(&nf::Array) -> nf::Array) {
+    let as_f64 = |y: nf::Array| {
+        let dtype = y.dtype();
+        let values = nf::Array::from_ndarray(&y.eval()).astype(nf::float64);
+        (dtype, values.to_vec::<f64>())
+    };
+    let (dtype, got) = as_f64(f(x));
+    let (_, want) = nf::with_mode(nf::Mode::Interpret, || as_f64(f(x)));
+    assert_eq!(got.len(), want.len(), "{name}: lengths");
+    let tol = match dtype {
+        nf::DType::Float64 => 1e-11,
+        nf::DType::Float32 => 1e-5,
+        _ => 0.0,
+    };
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        let ok = g.to_bits() == w.to_bits()
+            || (w.is_nan() && g.is_nan())
+            || (g - w).abs() <= tol * w.abs().max(1.0);
+        assert!(
+            ok,
+            "{name} over shape {}, element {i}: {g} vs {w}",
+            x.shape()
+        );
+    }
+}

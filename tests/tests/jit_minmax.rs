@@ -29,9 +29,9 @@ fn check(v: Vec<f64>, rows: usize) {
             ("max and min", |a| a.max(-1) - a.min(-1)),
         ] {
             let got = f(&xd).astype(nf::float64).to_vec::<f64>();
-            let want = nf::with_mode(nf::Mode::Interpret, || f(&xd))
-                .astype(nf::float64)
-                .to_vec::<f64>();
+            let want = nf::with_mode(nf::Mode::Interpret, || {
+                f(&xd).astype(nf::float64).to_vec::<f64>()
+            });
             for (r, (g, w)) in got.iter().zip(&want).enumerate() {
                 assert!(
                     same(*g, *w),

@@ -6,7 +6,7 @@
 //! when the kept dimension is narrow and the input large; and independent of the thread count.
 
 use numfuse as nf;
-use numfuse_tests::support::{bits, ramp};
+use numfuse_tests::support::{bits, matches_interpreter as check, ramp};
 
 /// Builds the expression under test from its input.
 type Build = fn(&nf::Array) -> nf::Array;
@@ -22,20 +22,6 @@ const CASES: [Case; 7] = [
     ("prod", |x| (x * 0.5 + 1.0).prod(0)),
     ("float32 sum", |x| x.astype(nf::float32).sum(0)),
 ];
-
-/// Compiled against interpreted: float results within a few ulps of rounding-order
-/// difference (the interpreter may group multi-axis sums differently), everything else bitwise.
-fn check(name: &str, x: &nf::Array, f: fn(&nf::Array) -> nf::Array) {
-    let jit = f(x).astype(nf::float64).to_vec::<f64>();
-    let reference = nf::with_mode(nf::Mode::Interpret, || f(x))
-        .astype(nf::float64)
-        .to_vec::<f64>();
-    assert_eq!(jit.len(), reference.len());
-    for (a, b) in jit.iter().zip(&reference) {
-        let close = a.to_bits() == b.to_bits() || (a - b).abs() <= 1e-6 * b.abs().max(1e-300);
-        assert!(close, "{name} over shape {}: {a} vs {b}", x.shape());
-    }
-}
 
 /// A fold under test: name, compiled result, identity and the scalar step.
 type Fold = (&'static str, nf::Array, f64, fn(f64, f64) -> f64);

@@ -62,8 +62,8 @@ pub(super) fn specialise(
     let mut spec = kernel.clone();
     spec.rank = shape.len();
     spec.reduced = reduced;
-    spec.outer_reduce =
-        numfuse_codegen::outer::eligible(&spec) && kept_varies_fastest(&spec, &strides);
+    spec.outer_reduce = numfuse_codegen::outer::eligible(&spec)
+        && (kept_varies_fastest(&spec, &strides) || short_rows(&spec, &shape));
     let inner_dim = if spec.outer_reduce {
         spec.rank - spec.reduced - 1
     } else {
@@ -89,6 +89,20 @@ fn kept_varies_fastest(k: &Kernel, strides: &[Vec<i64>]) -> bool {
     let item = k.operands[o].dtype.itemsize() as i64;
     let (kept_inner, red_inner) = (k.rank - k.reduced - 1, k.rank - 1);
     strides[o][kept_inner].abs() == item && strides[o][red_inner].abs() != item
+}
+
+/// Reduced points per output at most which a reduction runs in outer order when its
+/// innermost kept extent is at least [`SHORT_ROWS_WIDTH`].
+const SHORT_ROWS: i64 = 8;
+/// See [`SHORT_ROWS`].
+const SHORT_ROWS_WIDTH: i64 = 64;
+
+/// Whether every output folds only a few points while there are many outputs along the
+/// innermost kept dimension (pairwise distances: 3 coordinates per pair): vectors across the
+/// outputs (strided inputs gathered) beat a per-output loop too short to vectorize.
+fn short_rows(k: &Kernel, shape: &[i64]) -> bool {
+    let kept = k.rank - k.reduced;
+    shape[kept..].iter().product::<i64>() <= SHORT_ROWS && shape[kept - 1] >= SHORT_ROWS_WIDTH
 }
 
 /// Calls the kernel, splitting the outermost dimension across `threads`.
