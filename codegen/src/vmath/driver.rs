@@ -43,38 +43,44 @@ pub(super) trait Binary {
 /// Elements per block of the fallback-aware drivers.
 const BLOCK: usize = 32;
 
-/// Applies `K` to every element of `xs` in place.
+/// Applies `K` to every element of `xs` in place. Kernels with a scalar fallback go block by
+/// block: a block without inputs that need it (one vectorised test) runs the plain vector
+/// loop; only a block that holds some keeps a copy of its inputs and patches those lanes.
 #[inline(always)]
 pub(super) fn unary_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
-    if !K::HAS_SLOW {
-        // Fixed-size blocks with a known trip count; the remainder loop is vectorised too
-        // (with a scalar tail of fewer than 8 elements).
-        let mut blocks = xs.chunks_exact_mut(2 * BLOCK);
-        for c in &mut blocks {
-            let c: &mut [f64; 2 * BLOCK] = c.try_into().expect("exact chunk");
-            for v in c.iter_mut() {
-                *v = K::f64::<F>(*v);
-            }
+    let mut blocks = xs.chunks_exact_mut(2 * BLOCK);
+    for c in &mut blocks {
+        let c: &mut [f64; 2 * BLOCK] = c.try_into().expect("exact chunk");
+        if K::HAS_SLOW && c.iter().fold(false, |any, &v| any | K::is_slow(v)) {
+            patched_f64::<K, F>(c);
+            continue;
         }
-        for v in blocks.into_remainder() {
-            *v = K::f64::<F>(*v);
-        }
-        return;
-    }
-    for c in xs.chunks_mut(BLOCK) {
-        let mut orig = [0.0f64; BLOCK];
-        orig[..c.len()].copy_from_slice(c);
-        let mut any = false;
         for v in c.iter_mut() {
-            any |= K::is_slow(*v);
             *v = K::f64::<F>(*v);
         }
-        if any {
-            for (v, &o) in c.iter_mut().zip(orig.iter()) {
-                if K::is_slow(o) {
-                    *v = K::slow64(o);
-                }
-            }
+    }
+    let rest = blocks.into_remainder();
+    if K::HAS_SLOW {
+        patched_f64::<K, F>(rest);
+    } else {
+        for v in rest {
+            *v = K::f64::<F>(*v);
+        }
+    }
+}
+
+/// The vector kernel over `xs` (at most `2 * BLOCK` elements), then the scalar fallback for the
+/// lanes whose input needs it.
+#[inline(always)]
+fn patched_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
+    let mut orig = [0.0f64; 2 * BLOCK];
+    orig[..xs.len()].copy_from_slice(xs);
+    for v in xs.iter_mut() {
+        *v = K::f64::<F>(*v);
+    }
+    for (v, &o) in xs.iter_mut().zip(orig.iter()) {
+        if K::is_slow(o) {
+            *v = K::slow64(o);
         }
     }
 }

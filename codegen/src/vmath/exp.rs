@@ -8,6 +8,7 @@
 
 use super::consts::*;
 use super::driver::Unary;
+use super::exp_table::{INV_LN2_N, LN2_HI_N, LN2_LO_N, SBITS, TAIL};
 use super::fp::*;
 
 /// `e^(x + xlo) = 2^k (1 + r + em_lo)`, for `|x| <= 1100`. Returns `(k, r, em_lo)`.
@@ -35,15 +36,52 @@ pub(super) fn one_plus(r: f64, em_lo: f64) -> f64 {
     s + (e + em_lo)
 }
 
-/// `e^x`.
+/// `e^x` over the whole domain (the path for `|x| > 708`, infinities and NaN).
+#[inline(always)]
+fn exp_any<const F: bool>(x: f64) -> f64 {
+    // Outside [-746, 710] the result is 0 or inf; clamping keeps NaN (comparisons fail).
+    let xc = x.clamp(-746.0, 710.0);
+    let (k, r, em_lo) = exp_core::<F, false>(xc, 0.0);
+    scale2(one_plus(r, em_lo), k)
+}
+
+/// `|x|` up to which [`exp_table`] applies (its results are normal and its scale finite).
+const EXP_TABLE_MAX: f64 = 708.0;
+
+/// `e^x` for `|x| <= 708`, table-driven (as in ARM's optimized-routines): `x = k ln2/128 + r`
+/// with `k = 128 m + j` nearest to `128 x / ln 2`, so `|r| <= ln2/256`; then
+/// `e^x = 2^m H[j] (1 + TAIL[j]) e^r`, with `e^r - 1` from its degree-5 Taylor polynomial
+/// (remainder below `2^-60`) and one final fused rounding. `x - k LN2_HI_N` is exact (the
+/// product is exact and the difference a Sterbenz one), so the error is the final rounding
+/// plus about `2^-60` relative: ≤ 0.51 ulp.
+#[inline(always)]
+fn exp_table<const F: bool>(x: f64) -> f64 {
+    let (kd, ki) = round_int::<F>(x, INV_LN2_N);
+    let r = (x - kd * LN2_HI_N) - kd * LN2_LO_N;
+    let j = (ki & 127) as usize;
+    let scale = f64::from_bits(SBITS[j].wrapping_add((ki as u64).wrapping_shl(45)));
+    let r2 = r * r;
+    let lo = mla::<F>(r, 1.0 / 6.0, 0.5);
+    let hi = mla::<F>(r, 1.0 / 120.0, 1.0 / 24.0);
+    let p = mla::<F>(r2 * r2, hi, mla::<F>(r2, lo, TAIL[j] + r));
+    mla::<F>(scale, p, scale)
+}
+
+/// `e^x`: [`exp_table`] in the vector loop, [`exp_any`] per element for `|x| > 708`,
+/// infinities and NaN.
 pub(super) struct Exp;
 impl Unary for Exp {
     #[inline(always)]
     fn f64<const F: bool>(x: f64) -> f64 {
-        // Outside [-746, 710] the result is 0 or inf; clamping keeps NaN (comparisons fail).
-        let xc = x.clamp(-746.0, 710.0);
-        let (k, r, em_lo) = exp_core::<F, false>(xc, 0.0);
-        scale2(one_plus(r, em_lo), k)
+        exp_table::<F>(x.clamp(-EXP_TABLE_MAX, EXP_TABLE_MAX))
+    }
+    const HAS_SLOW: bool = true;
+    #[inline(always)]
+    fn is_slow(x: f64) -> bool {
+        !(abs(x) <= EXP_TABLE_MAX)
+    }
+    fn slow64(x: f64) -> f64 {
+        exp_any::<false>(x)
     }
 }
 

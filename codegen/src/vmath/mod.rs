@@ -39,6 +39,7 @@ mod atrig;
 mod consts;
 mod driver;
 mod exp;
+mod exp_table;
 mod fp;
 mod level;
 mod log;
