@@ -102,25 +102,36 @@ fn workloads(big: bool) -> Vec<Workload> {
     ]
 }
 
-/// Median of `reps` timings of building and evaluating the workload, in ms; with more than
-/// one rep, an untimed warm-up evaluation runs first (as criterion warms up), so the first
-/// batch after another workload's allocations is not what is measured.
-fn time(mode: nf::Mode, w: &Workload, reps: usize) -> f64 {
-    if reps > 1 {
-        nf::with_mode(mode, || (w.f)(&w.inputs).eval());
+/// One timing of building and evaluating the workload in `mode`, in ms.
+fn time_once(mode: nf::Mode, w: &Workload) -> f64 {
+    nf::with_mode(mode, || {
+        let t = Instant::now();
+        let y = (w.f)(&w.inputs);
+        let _ = y.eval();
+        t.elapsed().as_secs_f64() * 1e3
+    })
+}
+
+/// Median timings (ms) of the workload in each of `modes` over `reps` rounds, each round
+/// timing every mode once, after one untimed warm-up evaluation per mode (as criterion warms
+/// up): interleaving puts drifts in the machine's load (a shared VM) on every mode alike, so
+/// the ratios compare like with like.
+fn time_modes(modes: &[nf::Mode], w: &Workload, reps: usize) -> Vec<f64> {
+    for &mode in modes {
+        time_once(mode, w);
     }
-    let mut ts: Vec<f64> = (0..reps)
-        .map(|_| {
-            nf::with_mode(mode, || {
-                let t = Instant::now();
-                let y = (w.f)(&w.inputs);
-                let _ = y.eval();
-                t.elapsed().as_secs_f64() * 1e3
-            })
+    let mut ts: Vec<Vec<f64>> = vec![Vec::with_capacity(reps); modes.len()];
+    for _ in 0..reps {
+        for (t, &mode) in ts.iter_mut().zip(modes) {
+            t.push(time_once(mode, w));
+        }
+    }
+    ts.iter_mut()
+        .map(|t| {
+            t.sort_by(|a, b| a.total_cmp(b));
+            t[t.len() / 2]
         })
-        .collect();
-    ts.sort_by(|a, b| a.total_cmp(b));
-    ts[ts.len() / 2]
+        .collect()
 }
 
 /// STREAM triad `a = b + s·c` over 10M f64 in plain Rust on both cores (each thread owns
@@ -205,17 +216,18 @@ fn main() {
     nf::set_jit_threshold(1 << 15);
 
     let triad = triad_gbs();
-    println!("── timing on the issue's sizes (median ms; first = first eval incl. compile) ──");
+    println!("── timing on the issue's sizes (median ms of 9 rounds, lazy and eager interleaved; first = first eval incl. compile) ──");
     println!("STREAM triad probe (plain Rust, same run): {triad:.1} GB/s\n");
     println!(
         "{:<16} {:>9} {:>9} {:>9} {:>10} {:>8} {:>10} {:>8}",
         "workload", "first", "lazy", "eager", "interpret", "GB/s", "% triad", "eager/lazy"
     );
     for w in workloads(true) {
-        let first = time(nf::Mode::Lazy, &w, 1);
-        let lazy = time(nf::Mode::Lazy, &w, 7);
-        let eager = time(nf::Mode::Eager, &w, 5);
-        let interp = time(nf::Mode::Interpret, &w, 1);
+        let first = time_once(nf::Mode::Lazy, &w);
+        let [lazy, eager] = time_modes(&[nf::Mode::Lazy, nf::Mode::Eager], &w, 9)[..] else {
+            unreachable!("two modes timed")
+        };
+        let interp = time_once(nf::Mode::Interpret, &w);
         let gbs = w.bytes as f64 / (lazy / 1e3) / 1e9;
         println!(
             "{:<16} {first:>9.2} {lazy:>9.2} {eager:>9.2} {interp:>10.1} {gbs:>8.1} {:>9.0}% {:>9.2}x",
