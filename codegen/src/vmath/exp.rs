@@ -78,7 +78,8 @@ impl Unary for Exp {
     const HAS_SLOW: bool = true;
     #[inline(always)]
     fn is_slow(x: f64) -> bool {
-        !(abs(x) <= EXP_TABLE_MAX)
+        // true for NaN too
+        abs(x) > EXP_TABLE_MAX || x.is_nan()
     }
     fn slow64(x: f64) -> f64 {
         exp_any::<false>(x)
