@@ -1,6 +1,6 @@
 //! Times one seed workload repeatedly (for profilers and `NUMFUSE_EXPLAIN=1`):
 //! `cargo run --release --example profile -- softmax 20` (workloads: softmax, zscore, sigmoid,
-//! exp, imgnorm, tiny, pairwise, rowmax, rowsum, sum, into; a third argument `eager` or
+//! exp, imgnorm, tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a third argument `eager` or
 //! `interpret` picks the mode).
 
 use numfuse as nf;
@@ -87,6 +87,13 @@ fn main() {
     let x = match name {
         "softmax" | "rowmax" | "rowsum" => data(&[4096, 1024], 0.6),
         "zscore" => data(&[1_000_000, 8], 0.5),
+        w if w.starts_with("rowsum") && w.len() > 6 => {
+            // rowsumW: row sums of a (1000000, W) matrix (short rows)
+            data(
+                &[1_000_000, w[6..].parse().expect("rowsumW: W a number")],
+                0.5,
+            )
+        }
         _ => data(&[10_000_000], 0.4),
     };
     let f = |x: &nf::Array| match name {
@@ -98,7 +105,7 @@ fn main() {
         "sigmoid" => 1.0 / (1.0 + (-x).exp()),
         "exp" => x.exp(),
         "rowmax" => x.max(-1),
-        "rowsum" => x.sum(-1),
+        w if w.starts_with("rowsum") => x.sum(-1),
         _ => x.sum(None),
     };
     for _ in 0..reps {

@@ -92,8 +92,10 @@ fn kept_varies_fastest(k: &Kernel, strides: &[Vec<i64>]) -> bool {
 }
 
 /// Reduced points per output at most which a reduction runs in outer order when its
-/// innermost kept extent is at least [`SHORT_ROWS_WIDTH`].
-const SHORT_ROWS: i64 = 8;
+/// innermost kept extent is at least [`SHORT_ROWS_WIDTH`]. Measured on row sums of
+/// `(1000000, w)` float64: 1.3–1.8× faster for `w` of 2 to 6, even at 7, slower at 8 (where
+/// the inner order's vector loop is full).
+const SHORT_ROWS: i64 = 6;
 /// See [`SHORT_ROWS`].
 const SHORT_ROWS_WIDTH: i64 = 64;
 
