@@ -30,8 +30,10 @@ pub fn lower(outputs: &[Array]) -> Result<(Arc<Graph>, Vec<NdArray>)> {
 pub fn lower_raw(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
     let mut g = Graph::new();
     let mut bound: Vec<NdArray> = Vec::new();
-    let mut ids: HashMap<usize, NodeId> = HashMap::default();
-    let mut stack: Vec<(Array, bool)> = outputs.iter().rev().map(|a| (a.clone(), false)).collect();
+    let mut ids: HashMap<usize, NodeId> = HashMap::with_capacity_and_hasher(64, Default::default());
+    // (node, its inputs once expanded): the inputs are read (under the node's lock) once
+    let mut stack: Vec<(Array, Option<Vec<Array>>)> =
+        outputs.iter().rev().map(|a| (a.clone(), None)).collect();
     while let Some((a, expanded)) = stack.pop() {
         if ids.contains_key(&a.ptr()) {
             continue;
@@ -42,16 +44,16 @@ pub fn lower_raw(outputs: &[Array]) -> Result<(Graph, Vec<NdArray>)> {
             ids.insert(a.ptr(), id);
             continue;
         }
-        let inputs = a.inputs();
-        if !expanded {
-            stack.push((a.clone(), true));
-            for x in inputs.iter().rev() {
-                if !ids.contains_key(&x.ptr()) {
-                    stack.push((x.clone(), false));
-                }
+        let Some(inputs) = expanded else {
+            let inputs = a.inputs();
+            let at = stack.len();
+            stack.push((a, None));
+            for x in inputs.iter().rev().filter(|x| !ids.contains_key(&x.ptr())) {
+                stack.push((x.clone(), None));
             }
+            stack[at].1 = Some(inputs);
             continue;
-        }
+        };
         let args: Vec<NodeId> = inputs.iter().map(|x| ids[&x.ptr()]).collect();
         let id = match a.op() {
             Op::Input(_) => unreachable!("input leaves always hold a value"),

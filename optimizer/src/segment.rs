@@ -94,6 +94,10 @@ pub fn block_chain(source: &Shape, chain: &[Op], rows: usize, block: usize) -> O
     };
     let mut cur = source.clone();
     let mut out = Vec::with_capacity(chain.len());
+    // whether the view so far is the block's C-contiguous layout: only then is a reshape
+    // certainly a view of the block (a reshape of a broadcast, permuted or sliced view may
+    // need a copy, which would not read the block's memory)
+    let mut plain = true;
     for op in chain {
         if cur.ndim() == 0 || cur.dims()[0] != rows {
             return None;
@@ -102,9 +106,11 @@ pub fn block_chain(source: &Shape, chain: &[Op], rows: usize, block: usize) -> O
             Op::Reshape(s) | Op::Broadcast(s)
                 if s.ndim() >= 1 && s.dims()[0] == rows && {
                     // a broadcast must not add leading axes; a reshape keeps rows whole
-                    matches!(op, Op::Reshape(_)) || s.ndim() == cur.ndim()
+                    matches!(op, Op::Reshape(_)) && plain
+                        || matches!(op, Op::Broadcast(_)) && s.ndim() == cur.ndim()
                 } =>
             {
+                plain &= matches!(op, Op::Reshape(_)) || *s == cur;
                 let r = if matches!(op, Op::Reshape(_)) {
                     Op::Reshape(with_rows(s))
                 } else {
@@ -113,10 +119,12 @@ pub fn block_chain(source: &Shape, chain: &[Op], rows: usize, block: usize) -> O
                 (s.clone(), r)
             }
             Op::Permute(p) if p.first() == Some(&0) => {
+                plain &= p.iter().enumerate().all(|(i, &a)| i == a);
                 let d: Vec<usize> = p.iter().map(|&a| cur.dims()[a]).collect();
                 (Shape::from(d), op.clone())
             }
             Op::Slice(axes) if axes.first().is_some_and(|a| whole(a, rows)) => {
+                plain &= axes.iter().zip(cur.dims()).all(|(a, &n)| whole(a, n));
                 let d: Vec<usize> = axes.iter().map(|a| a.len).collect();
                 let mut axes = axes.clone();
                 axes[0].len = block;

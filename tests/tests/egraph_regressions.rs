@@ -1,5 +1,6 @@
-//! Bugs found by the 10^6-graph fuzz run (unsound rewrites, a vmath special case): each program must
-//! give the interpreter's answer (or error) in Lazy mode, where the optimizer runs.
+//! Bugs found by the 10^6-graph fuzz runs (unsound rewrites, a vmath special case, an overflow
+//! in slice composition, a row-blocked segment reading a copy): each program must give the
+//! interpreter's answer (or error) in Lazy mode, where the optimizer runs.
 
 use numfuse as nf;
 
@@ -64,4 +65,46 @@ fn power_of_one_with_a_signaling_nan_is_nan_like_glibc() {
             })
             .collect::<Vec<_>>()
     });
+}
+
+#[test]
+fn composed_slices_of_one_element_do_not_overflow_their_steps() {
+    // fuzz case 431331 (seed 2024): slice(slice(...)) compositions multiplied steps of a
+    // one-element axis until they overflowed
+    let x = nf::Array::from_ndarray(&nf::NdArray::zeros([0, 0, 1, 5], nf::uint32));
+    both(|| {
+        let y = nf::where_(false, &x, 1.5);
+        let z = y.slice(nf::s![.., newaxis, 0..-2;5, ..;-3, ..]);
+        (z.shape().dims().to_vec(), z.to_vec::<f64>())
+    });
+    let w =
+        nf::Array::from_ndarray(&nf::NdArray::from_vec([1, 4], vec![1.0, 2.0, 3.0, 4.0]).unwrap());
+    both(|| {
+        let mut v = w.clone();
+        for _ in 0..40 {
+            v = v.slice(nf::s![..;-7, ..]) * 1.0;
+        }
+        v.to_vec::<f64>()
+    });
+}
+
+#[test]
+fn a_segment_never_reads_a_reshaped_broadcast_of_its_block() {
+    // fuzz case 87125 (seed 2024): a row reduction inside a row-blocked segment, read by the
+    // next step through reshape(broadcast(..)), which is not a view: the block read a copy
+    let b = nf::Array::from_ndarray(
+        &nf::NdArray::from_vec([3, 9, 17], (0..459).map(|i| i % 29 == 0).collect()).unwrap(),
+    );
+    let u = nf::Array::from_ndarray(
+        &nf::NdArray::from_vec([3, 9, 17], (0..459u32).map(|i| i * 7 + 1).collect()).unwrap(),
+    );
+    for dt in [nf::bool_, nf::float64] {
+        let m = || b.astype(dt).max(nf::axis([1]).keepdims(true));
+        both(|| {
+            (m() * &u)
+                .reshape([3, 17, -1, 9])
+                .astype(nf::int64)
+                .to_vec::<i64>()
+        });
+    }
 }

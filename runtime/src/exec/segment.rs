@@ -201,9 +201,16 @@ impl Executor<'_> {
                             .ok_or_else(|| Error::Value("internal error: row chain".into()))?;
                         let mut dims = src.shape.dims().to_vec();
                         dims[0] = b;
-                        let mut v = NdArray::zeros(dims, src.dtype);
+                        let block = NdArray::zeros(dims, src.dtype);
+                        let mut v = block.clone();
                         for op in &chain {
                             v = interp::eval_op(op, &[&v])?;
+                        }
+                        if v.data().as_ptr() != block.data().as_ptr() {
+                            // the scheduler admits only chains that stay views (block_chain)
+                            return Err(Error::Value(
+                                "internal error: a block chain copied its operand".into(),
+                            ));
                         }
                         let offset = (v.offset() * v.itemsize()) as isize;
                         bound.push(bind_view(k, &iter_shape, access.post, v)?);

@@ -61,18 +61,24 @@ fn compose(ctx: &Ctx, _: Id, n: &ENode, out: &mut Vec<Build>) {
                 out.push(node(NfOp::Permute(pq), vec![cls(inner)]));
             }
             (NfOp::Slice(outer), NfOp::Slice(first)) => {
-                let axes = outer
+                // steps multiply, so composing cycles could grow them without bound: a step
+                // over one element is irrelevant (kept 1), and a product that would overflow
+                // drops the rewrite
+                let axes: Option<SmallVec<_>> = outer
                     .iter()
                     .zip(first.iter())
                     .map(|(&(s2, st2, l2), &(s1, st1, _))| {
                         if l2 == 0 {
-                            return (0, 1, 0);
+                            return Some((0, 1, 0));
                         }
-                        let start = s1 as isize + s2 as isize * st1;
-                        (start.max(0) as usize, st2 * st1, l2)
+                        let start = (s2 as isize).checked_mul(st1)?.checked_add(s1 as isize)?;
+                        let step = if l2 == 1 { 1 } else { st2.checked_mul(st1)? };
+                        Some((start.max(0) as usize, step, l2))
                     })
                     .collect();
-                out.push(node(NfOp::Slice(axes), vec![cls(inner)]));
+                if let Some(axes) = axes {
+                    out.push(node(NfOp::Slice(axes), vec![cls(inner)]));
+                }
             }
             _ => {}
         }
