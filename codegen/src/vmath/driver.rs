@@ -27,6 +27,18 @@ pub(super) trait Unary {
     fn slow32(x: f32) -> f32 {
         Self::slow64(x as f64) as f32
     }
+    /// The kernel (with FMA) over one full block, in the AVX-512 build. By default the
+    /// autovectorised loop; a kernel whose loop LLVM vectorises badly (table reads become
+    /// gathers) overrides it with explicit AVX-512 code computing the same bits.
+    ///
+    /// # Safety
+    /// The CPU must support AVX-512F and AVX-512DQ.
+    #[inline(always)]
+    unsafe fn block_avx512(c: &mut [f64; 2 * BLOCK]) {
+        for v in c.iter_mut() {
+            *v = Self::f64::<true>(*v);
+        }
+    }
 }
 
 /// A binary elementwise function `x[i] = f(x[i], y[i])`.
@@ -41,27 +53,32 @@ pub(super) trait Binary {
 }
 
 /// Elements per block of the fallback-aware drivers.
-const BLOCK: usize = 32;
+pub(super) const BLOCK: usize = 32;
 
 /// Applies `K` to every element of `xs` in place. Kernels with a scalar fallback go block by
 /// block: a block without inputs that need it (one vectorised test) runs the plain vector
 /// loop; only a block that holds some keeps a copy of its inputs and patches those lanes.
+/// `W` says that this is the AVX-512 build (full blocks then run [`Unary::block_avx512`]).
+///
+/// # Safety
+/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
 #[inline(always)]
-pub(super) fn unary_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
+pub(super) unsafe fn unary_f64<K: Unary, const F: bool, const W: bool>(xs: &mut [f64]) {
     let mut blocks = xs.chunks_exact_mut(2 * BLOCK);
     for c in &mut blocks {
         let c: &mut [f64; 2 * BLOCK] = c.try_into().expect("exact chunk");
         if K::HAS_SLOW && c.iter().fold(false, |any, &v| any | K::is_slow(v)) {
-            patched_f64::<K, F>(c);
+            // SAFETY: forwarded from the caller.
+            unsafe { patched_f64::<K, F, W>(c) };
             continue;
         }
-        for v in c.iter_mut() {
-            *v = K::f64::<F>(*v);
-        }
+        // SAFETY: forwarded from the caller.
+        unsafe { full_block::<K, F, W>(c) };
     }
     let rest = blocks.into_remainder();
     if K::HAS_SLOW {
-        patched_f64::<K, F>(rest);
+        // SAFETY: forwarded from the caller.
+        unsafe { patched_f64::<K, F, W>(rest) };
     } else {
         for v in rest {
             *v = K::f64::<F>(*v);
@@ -69,14 +86,40 @@ pub(super) fn unary_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
     }
 }
 
+/// The vector kernel over one full block: [`Unary::block_avx512`] in the AVX-512 build (`W`),
+/// the autovectorised loop otherwise.
+///
+/// # Safety
+/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
+#[inline(always)]
+unsafe fn full_block<K: Unary, const F: bool, const W: bool>(c: &mut [f64; 2 * BLOCK]) {
+    if W && F {
+        // SAFETY: the caller guarantees AVX-512F/DQ when `W` is set.
+        unsafe { K::block_avx512(c) }
+    } else {
+        for v in c.iter_mut() {
+            *v = K::f64::<F>(*v);
+        }
+    }
+}
+
 /// The vector kernel over `xs` (at most `2 * BLOCK` elements), then the scalar fallback for the
 /// lanes whose input needs it.
+///
+/// # Safety
+/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
 #[inline(always)]
-fn patched_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
+unsafe fn patched_f64<K: Unary, const F: bool, const W: bool>(xs: &mut [f64]) {
     let mut orig = [0.0f64; 2 * BLOCK];
     orig[..xs.len()].copy_from_slice(xs);
-    for v in xs.iter_mut() {
-        *v = K::f64::<F>(*v);
+    match <&mut [f64; 2 * BLOCK]>::try_from(&mut *xs) {
+        // SAFETY: forwarded from the caller.
+        Ok(c) => unsafe { full_block::<K, F, W>(c) },
+        Err(_) => {
+            for v in xs.iter_mut() {
+                *v = K::f64::<F>(*v);
+            }
+        }
     }
     for (v, &o) in xs.iter_mut().zip(orig.iter()) {
         if K::is_slow(o) {
@@ -88,21 +131,26 @@ fn patched_f64<K: Unary, const F: bool>(xs: &mut [f64]) {
 /// Applies `K` to every element of `xs` in place: widened to `f64` in blocks, so the kernel
 /// loop is the same 8-lane `f64` loop as [`unary_f64`] (a loop over `f32` directly lets LLVM
 /// pick 16 lanes, i.e. two `f64` registers per value; that measured 2–3× slower for some
-/// kernels).
+/// kernels). `W` as in [`unary_f64`].
+///
+/// # Safety
+/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
 #[inline(always)]
-pub(super) fn unary_f32<K: Unary, const F: bool>(xs: &mut [f32]) {
+pub(super) unsafe fn unary_f32<K: Unary, const F: bool, const W: bool>(xs: &mut [f32]) {
     let mut buf = [0.0f64; 2 * BLOCK];
     for c in xs.chunks_mut(2 * BLOCK) {
         let n = c.len();
         for (b, &v) in buf.iter_mut().zip(c.iter()) {
             *b = v as f64;
         }
-        let mut any = false;
-        for b in buf[..n].iter_mut() {
-            if K::HAS_SLOW {
-                any |= K::is_slow(*b);
+        let any = K::HAS_SLOW && buf[..n].iter().fold(false, |a, &b| a | K::is_slow(b));
+        if n == 2 * BLOCK {
+            // SAFETY: forwarded from the caller.
+            unsafe { full_block::<K, F, W>(&mut buf) };
+        } else {
+            for b in buf[..n].iter_mut() {
+                *b = K::f64::<F>(*b);
             }
-            *b = K::f64::<F>(*b);
         }
         if K::HAS_SLOW && any {
             // `c` still holds the inputs: take the scalar fallback where needed.

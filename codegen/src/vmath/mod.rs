@@ -32,13 +32,18 @@
 //! reduce arguments below 2^20 in the vector code and hand larger (and non-finite) ones to a
 //! scalar Payne–Hanek reduction, per element.
 //!
-//! `unsafe` in this module is limited to the `extern "C"` wrappers (raw pointer to slice) and
-//! to calling the `#[target_feature]` instantiations after run-time detection.
+//! `exp` on AVX-512 is the one routine written with explicit intrinsics (`exp512.rs`, the same
+//! bits as the scalar source): LLVM turns its table reads into gathers, which are slow on AMD.
+//!
+//! `unsafe` in this module is limited to the `extern "C"` wrappers (raw pointer to slice), to
+//! calling the `#[target_feature]` instantiations after run-time detection, and to the
+//! unaligned vector loads and stores of `exp512.rs`.
 
 mod atrig;
 mod consts;
 mod driver;
 mod exp;
+mod exp512;
 mod exp_table;
 mod fp;
 mod level;
