@@ -4,8 +4,10 @@
 //!
 //! Plans are cached: one planner per precision lives for the program and keeps every plan it
 //! made, so a repeated length costs a hash lookup. Each lane along the axis is gathered from
-//! its strided position (no transposition copy of the array), transformed in place with a
-//! shared scratch buffer, scaled per `norm`, and written to the C-ordered result.
+//! its strided position (no transposition copy of the array), transformed with a shared
+//! scratch buffer, scaled per `norm` (not at all for a scale of 1), and written to the
+//! C-ordered result — directly into it when the axis is the last one. Work buffers come from
+//! the buffer pool, so repeated transforms of a large length do not page-fault.
 
 use crate::buffer::{Bytes, Pod};
 use crate::ndarray::NdArray;
@@ -81,6 +83,41 @@ fn gather<T: Copy + Default>(src: &[T], off: isize, stride: isize, len: usize, b
     buf[take..].fill(T::default());
 }
 
+/// A work buffer of `len` elements whose contents are overwritten before they are read: large
+/// ones come from the buffer pool, so a repeated transform does not page-fault.
+fn work<T: Pod>(len: usize) -> Bytes {
+    Bytes::for_overwrite(T::DTYPE, len)
+}
+
+/// Writes `vals · scale` to the lane at `out[lo + i · stride]` (a plain copy when `scale` is 1).
+fn store_lane<T: Copy + std::ops::Mul<S, Output = T>, S: num_traits::One + PartialEq + Copy>(
+    out: &mut [T],
+    lo: usize,
+    stride: usize,
+    vals: &[T],
+    scale: S,
+) {
+    if stride == 1 && scale.is_one() {
+        out[lo..lo + vals.len()].copy_from_slice(vals);
+        return;
+    }
+    for (i, v) in vals.iter().enumerate() {
+        out[lo + i * stride] = *v * scale;
+    }
+}
+
+/// Scales `vals` in place (nothing when `scale` is 1).
+fn scale_in_place<T: Copy + std::ops::Mul<S, Output = T>, S: num_traits::One + PartialEq + Copy>(
+    vals: &mut [T],
+    scale: S,
+) {
+    if !scale.is_one() {
+        for v in vals {
+            *v = *v * scale;
+        }
+    }
+}
+
 fn run<T: Float>(op: &FftOp, x: &NdArray, out_shape: &Shape) -> Result<NdArray>
 where
     Complex<T>: crate::value::Element,
@@ -96,6 +133,10 @@ where
     let data = x.data();
     let n = op.n;
     let plans = T::planners();
+    // With the transformed axis last, each output lane is contiguous and the transform
+    // writes it directly (no staging buffer, no copy).
+    let direct = out_stride == 1;
+    let internal = |e: realfft::FftError| numfuse_ir::Error::Value(format!("internal error: {e}"));
     match op.kind {
         FftKind::Forward | FftKind::Inverse => {
             let plan = {
@@ -107,15 +148,23 @@ where
                 }
             };
             let src = data.as_slice::<Complex<T>>();
-            let mut bytes = Bytes::for_overwrite(<Complex<T>>::DTYPE, out_shape.size());
+            let mut bytes = work::<Complex<T>>(out_shape.size());
             let out = bytes.as_mut_slice::<Complex<T>>();
-            let mut buf = vec![Complex::<T>::default(); n];
-            let mut scratch = vec![Complex::<T>::default(); plan.get_inplace_scratch_len()];
+            let mut buf_b = work::<Complex<T>>(if direct { 0 } else { n });
+            let mut scratch_b = work::<Complex<T>>(plan.get_inplace_scratch_len());
+            let scratch = scratch_b.as_mut_slice::<Complex<T>>();
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
-                gather(src, li, stride_in, len_in, &mut buf);
-                plan.process_with_scratch(&mut buf, &mut scratch);
-                for (i, v) in buf.iter().enumerate() {
-                    out[lo as usize + i * out_stride] = *v * scale;
+                let lo = lo as usize;
+                if direct {
+                    let lane = &mut out[lo..lo + n];
+                    gather(src, li, stride_in, len_in, lane);
+                    plan.process_with_scratch(lane, scratch);
+                    scale_in_place(lane, scale);
+                } else {
+                    let buf = buf_b.as_mut_slice::<Complex<T>>();
+                    gather(src, li, stride_in, len_in, buf);
+                    plan.process_with_scratch(buf, scratch);
+                    store_lane(out, lo, out_stride, buf, scale);
                 }
             }
             Ok(NdArray::from_bytes(bytes, out_shape.clone()))
@@ -126,17 +175,26 @@ where
                 p.1.plan_fft_forward(n)
             };
             let src = data.as_slice::<T>();
-            let mut bytes = Bytes::for_overwrite(<Complex<T>>::DTYPE, out_shape.size());
+            let mut bytes = work::<Complex<T>>(out_shape.size());
             let out = bytes.as_mut_slice::<Complex<T>>();
-            let mut buf = vec![T::zero(); n];
-            let mut spec = vec![Complex::<T>::default(); out_len];
-            let mut scratch = vec![Complex::<T>::default(); plan.get_scratch_len()];
+            let mut buf_b = work::<T>(n);
+            let buf = buf_b.as_mut_slice::<T>();
+            let mut spec_b = work::<Complex<T>>(if direct { 0 } else { out_len });
+            let mut scratch_b = work::<Complex<T>>(plan.get_scratch_len());
+            let scratch = scratch_b.as_mut_slice::<Complex<T>>();
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
-                gather(src, li, stride_in, len_in, &mut buf);
-                plan.process_with_scratch(&mut buf, &mut spec, &mut scratch)
-                    .map_err(|e| numfuse_ir::Error::Value(format!("internal error: {e}")))?;
-                for (i, v) in spec.iter().enumerate() {
-                    out[lo as usize + i * out_stride] = *v * scale;
+                let lo = lo as usize;
+                gather(src, li, stride_in, len_in, buf);
+                if direct {
+                    let lane = &mut out[lo..lo + out_len];
+                    plan.process_with_scratch(buf, lane, scratch)
+                        .map_err(internal)?;
+                    scale_in_place(lane, scale);
+                } else {
+                    let spec = spec_b.as_mut_slice::<Complex<T>>();
+                    plan.process_with_scratch(buf, spec, scratch)
+                        .map_err(internal)?;
+                    store_lane(out, lo, out_stride, spec, scale);
                 }
             }
             Ok(NdArray::from_bytes(bytes, out_shape.clone()))
@@ -148,22 +206,31 @@ where
             };
             let src = data.as_slice::<Complex<T>>();
             let half = n / 2 + 1;
-            let mut bytes = Bytes::for_overwrite(T::DTYPE, out_shape.size());
+            let mut bytes = work::<T>(out_shape.size());
             let out = bytes.as_mut_slice::<T>();
-            let mut spec = vec![Complex::<T>::default(); half];
-            let mut buf = vec![T::zero(); n];
-            let mut scratch = vec![Complex::<T>::default(); plan.get_scratch_len()];
+            let mut spec_b = work::<Complex<T>>(half);
+            let spec = spec_b.as_mut_slice::<Complex<T>>();
+            let mut buf_b = work::<T>(if direct { 0 } else { n });
+            let mut scratch_b = work::<Complex<T>>(plan.get_scratch_len());
+            let scratch = scratch_b.as_mut_slice::<Complex<T>>();
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
-                gather(src, li, stride_in, len_in, &mut spec);
+                let lo = lo as usize;
+                gather(src, li, stride_in, len_in, spec);
                 // NumPy ignores the imaginary parts of the DC and (even n) Nyquist bins
                 spec[0].im = T::zero();
                 if n.is_multiple_of(2) {
                     spec[half - 1].im = T::zero();
                 }
-                plan.process_with_scratch(&mut spec, &mut buf, &mut scratch)
-                    .map_err(|e| numfuse_ir::Error::Value(format!("internal error: {e}")))?;
-                for (i, v) in buf.iter().enumerate() {
-                    out[lo as usize + i * out_stride] = *v * scale;
+                if direct {
+                    let lane = &mut out[lo..lo + n];
+                    plan.process_with_scratch(spec, lane, scratch)
+                        .map_err(internal)?;
+                    scale_in_place(lane, scale);
+                } else {
+                    let buf = buf_b.as_mut_slice::<T>();
+                    plan.process_with_scratch(spec, buf, scratch)
+                        .map_err(internal)?;
+                    store_lane(out, lo, out_stride, buf, scale);
                 }
             }
             Ok(NdArray::from_bytes(bytes, out_shape.clone()))
