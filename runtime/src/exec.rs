@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod bind;
+mod blocks;
 mod dest;
 mod library;
 mod memory;
