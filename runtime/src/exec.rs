@@ -98,12 +98,35 @@ pub struct ExecReport {
 }
 
 /// The schedule the executor runs for `graph` (kernels, library steps, row-blocked
-/// segments) and its memory plan.
+/// segments) and its memory plan. Nodes that run faster as vector-math library steps
+/// ([`crate::libcall::prefers_vmath`]) are scheduled so only where they land in a
+/// row-blocked segment; elsewhere the JIT compiles them (a library step outside a segment
+/// would cost its input a trip through memory).
 pub fn plan_schedule(graph: &Graph) -> (Schedule, MemoryPlan) {
-    let mut sched = schedule(graph, &numfuse_codegen::support::node_supported);
-    sched.segments = numfuse_optimizer::find_segments(graph, &sched, &|n| {
-        crate::libcall::block_unary(n).is_some()
+    let blockable = |n: &numfuse_ir::Node| crate::libcall::block_unary(n).is_some();
+    let prefer = |n: &numfuse_ir::Node, g: &Graph| crate::libcall::prefers_vmath(n, g);
+    let mut sched = schedule(graph, &|n, g| {
+        numfuse_codegen::support::node_supported(n, g) && !prefer(n, g)
     });
+    sched.segments = numfuse_optimizer::find_segments(graph, &sched, &blockable);
+    let stranded: Vec<NodeId> = sched
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, st)| match st {
+            Step::Library(x) if prefer(graph.node(*x), graph) => Some((i, *x)),
+            _ => None,
+        })
+        .filter(|(i, _)| !sched.segments.iter().any(|s| s.steps.contains(i)))
+        .map(|(_, x)| x)
+        .collect();
+    if !stranded.is_empty() {
+        sched = schedule(graph, &|n, g| {
+            let stranded_here = stranded.iter().any(|&x| std::ptr::eq(graph.node(x), n));
+            numfuse_codegen::support::node_supported(n, g) && (stranded_here || !prefer(n, g))
+        });
+        sched.segments = numfuse_optimizer::find_segments(graph, &sched, &blockable);
+    }
     let plan = numfuse_optimizer::memplan::plan(graph, &sched);
     (sched, plan)
 }

@@ -1,4 +1,10 @@
-//! `cbrt` and `hypot`.
+//! `cbrt`, `sqrt` and `hypot`.
+//!
+//! `sqrt` is the hardware square root, correctly rounded (`f32` through `f64`, which rounds
+//! once more without double-rounding error since 53 ≥ 2·24 + 2): the same bits as the
+//! JIT's `sqrtpd`, at the full vector width of the AVX-512 build — on AMD Zen 5 an 8-lane
+//! `vsqrtpd` costs about what a 2-lane one does, so the JIT (128-bit vectors) hands large
+//! square roots to this routine (`runtime/src/exec.rs`, `prefers_vmath`).
 //!
 //! `cbrt`: an integer estimate from the exponent bits (divide the biased high word by 3, as in
 //! fdlibm), two Halley steps, then one Newton step whose residual `a - t³` is computed exactly,
@@ -7,6 +13,15 @@
 
 use super::driver::{Binary, Unary};
 use super::fp::*;
+
+/// Square root.
+pub(super) struct Sqrt;
+impl Unary for Sqrt {
+    #[inline(always)]
+    fn f64<const F: bool>(x: f64) -> f64 {
+        x.sqrt()
+    }
+}
 
 /// Cube root.
 pub(super) struct Cbrt;

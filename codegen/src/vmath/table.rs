@@ -401,6 +401,7 @@ vmath_functions! {
         Arccosh = log::Acosh, "arccosh", arccosh_f64, arccosh_f32, nf_varccosh_f64, nf_varccosh_f32;
         Arctanh = log::Atanh, "arctanh", arctanh_f64, arctanh_f32, nf_varctanh_f64, nf_varctanh_f32;
         Cbrt = misc::Cbrt, "cbrt", cbrt_f64, cbrt_f32, nf_vcbrt_f64, nf_vcbrt_f32;
+        Sqrt = misc::Sqrt, "sqrt", sqrt_f64, sqrt_f32, nf_vsqrt_f64, nf_vsqrt_f32;
     ]
     binary: [
         Pow = pow::Pow, "pow", pow_f64, pow_f32, nf_vpow_f64, nf_vpow_f32;

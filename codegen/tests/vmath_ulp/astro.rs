@@ -89,6 +89,7 @@ pub(crate) fn astro_unary(f: UnaryFn, x: f64) -> Option<Ref> {
             UnaryFn::Arccosh => b.acosh(AP, RM, cc),
             UnaryFn::Arctanh => b.atanh(AP, RM, cc),
             UnaryFn::Cbrt => b.cbrt(AP, RM),
+            UnaryFn::Sqrt => b.sqrt(AP, RM),
         };
         Some(astro_to_ref(&v))
     })

@@ -152,6 +152,14 @@ pub(crate) fn ref_unary(f: UnaryFn, x: f64, p: Prec) -> Ref {
             let q = two_sum(1.0, a).div(two_sum(1.0, -a));
             Ref::of(dd_log(q).scale(-1)).with_sign(neg)
         }
+        UnaryFn::Sqrt => {
+            // scaled away from the subnormals, where the residual `x - s²` would round
+            if x < 1e-200 {
+                Ref::scaled(dd(x * 2f64.powi(600)).sqrt(), -300)
+            } else {
+                Ref::of(dd(x).sqrt())
+            }
+        }
         UnaryFn::Cbrt => {
             let e = ilogb(a).div_euclid(3);
             let m = ldexp(a, -3 * e);

@@ -26,6 +26,7 @@ pub(crate) fn libm_unary(f: UnaryFn, x: f64) -> f64 {
         UnaryFn::Arccosh => x.acosh(),
         UnaryFn::Arctanh => x.atanh(),
         UnaryFn::Cbrt => x.cbrt(),
+        UnaryFn::Sqrt => x.sqrt(),
     }
 }
 
@@ -52,6 +53,7 @@ pub(crate) fn libm_unary32(f: UnaryFn, x: f32) -> f32 {
         UnaryFn::Arccosh => x.acosh(),
         UnaryFn::Arctanh => x.atanh(),
         UnaryFn::Cbrt => x.cbrt(),
+        UnaryFn::Sqrt => x.sqrt(),
     }
 }
 
@@ -82,6 +84,7 @@ pub(crate) fn is_special_unary(f: UnaryFn, x: f64) -> bool {
         UnaryFn::Arcsin | UnaryFn::Arctanh => x.abs() >= 1.0,
         UnaryFn::Arccos => x.abs() > 1.0 || x == 1.0,
         UnaryFn::Arccosh => x <= 1.0,
+        UnaryFn::Sqrt => x < 0.0,
         _ => false,
     }
 }

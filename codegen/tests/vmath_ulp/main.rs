@@ -66,6 +66,7 @@ unary_tests! {
     arccosh_f64, arccosh_f32, Arccosh, 2.0;
     arctanh_f64, arctanh_f32, Arctanh, 2.0;
     cbrt_f64, cbrt_f32, Cbrt, 2.0;
+    sqrt_f64, sqrt_f32, Sqrt, 0.5;
 }
 
 #[test]

@@ -236,6 +236,12 @@ pub(crate) fn sample_unary(f: UnaryFn, p: Prec, rng: &mut Rng) -> f64 {
             2 => rng.log_uniform(-60.0, 0.0, true),
             _ => rng.uniform(-0.6, 0.6),
         },
+        UnaryFn::Sqrt => match pick {
+            0 => rng.uniform(0.0, 10.0),
+            1 => rng.log_uniform(emin, emax, false),
+            2 => rng.uniform(-10.0, 10.0),
+            _ => rng.log_uniform(-60.0, 60.0, false),
+        },
         UnaryFn::Cbrt => match pick {
             0 => rng.uniform(-10.0, 10.0),
             1 => rng.log_uniform(emin, emax, true),
