@@ -53,6 +53,7 @@ fn domain(f: UnaryFn) -> (f64, f64) {
         UnaryFn::Sinh | UnaryFn::Cosh | UnaryFn::Tanh => (-20.0, 20.0),
         UnaryFn::Arccosh => (1.0, 100.0),
         UnaryFn::Cbrt => (-1e3, 1e3),
+        UnaryFn::Sqrt => (0.0, 1e3),
     }
 }
 
@@ -78,6 +79,7 @@ fn std64(f: UnaryFn) -> fn(f64) -> f64 {
         UnaryFn::Arccosh => f64::acosh,
         UnaryFn::Arctanh => f64::atanh,
         UnaryFn::Cbrt => f64::cbrt,
+        UnaryFn::Sqrt => f64::sqrt,
     }
 }
 
@@ -103,6 +105,7 @@ fn std32(f: UnaryFn) -> fn(f32) -> f32 {
         UnaryFn::Arccosh => f32::acosh,
         UnaryFn::Arctanh => f32::atanh,
         UnaryFn::Cbrt => f32::cbrt,
+        UnaryFn::Sqrt => f32::sqrt,
     }
 }
 
