@@ -20,7 +20,7 @@ use numfuse_codegen::get_or_compile;
 use numfuse_ir::kernel::{Kernel, Role};
 use numfuse_ir::{Error, Graph, NodeId, Op, Result};
 use numfuse_optimizer::memplan::{MemoryPlan, Placement};
-use numfuse_optimizer::{schedule, KernelStep, Realize, Schedule, Step};
+use numfuse_optimizer::{KernelStep, Realize, Schedule, Step};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -30,6 +30,7 @@ mod blocks;
 mod dest;
 mod library;
 mod memory;
+mod plan;
 mod segment;
 mod split;
 
@@ -37,6 +38,7 @@ use bind::{bind_view, call_split, specialise, Bound};
 use dest::Dest;
 pub use dest::{direct_writes, eval_into};
 pub use library::LibraryRun;
+pub use plan::plan_schedule;
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(2);
@@ -95,40 +97,6 @@ pub struct ExecReport {
     pub reused: usize,
     /// Kernels that wrote over their input in place.
     pub in_place: usize,
-}
-
-/// The schedule the executor runs for `graph` (kernels, library steps, row-blocked
-/// segments) and its memory plan. Nodes that run faster as vector-math library steps
-/// ([`crate::libcall::prefers_vmath`]) are scheduled so only where they land in a
-/// row-blocked segment; elsewhere the JIT compiles them (a library step outside a segment
-/// would cost its input a trip through memory).
-pub fn plan_schedule(graph: &Graph) -> (Schedule, MemoryPlan) {
-    let blockable = |n: &numfuse_ir::Node| crate::libcall::block_unary(n).is_some();
-    let prefer = |n: &numfuse_ir::Node, g: &Graph| crate::libcall::prefers_vmath(n, g);
-    let mut sched = schedule(graph, &|n, g| {
-        numfuse_codegen::support::node_supported(n, g) && !prefer(n, g)
-    });
-    sched.segments = numfuse_optimizer::find_segments(graph, &sched, &blockable);
-    let stranded: Vec<NodeId> = sched
-        .steps
-        .iter()
-        .enumerate()
-        .filter_map(|(i, st)| match st {
-            Step::Library(x) if prefer(graph.node(*x), graph) => Some((i, *x)),
-            _ => None,
-        })
-        .filter(|(i, _)| !sched.segments.iter().any(|s| s.steps.contains(i)))
-        .map(|(_, x)| x)
-        .collect();
-    if !stranded.is_empty() {
-        sched = schedule(graph, &|n, g| {
-            let stranded_here = stranded.iter().any(|&x| std::ptr::eq(graph.node(x), n));
-            numfuse_codegen::support::node_supported(n, g) && (stranded_here || !prefer(n, g))
-        });
-        sched.segments = numfuse_optimizer::find_segments(graph, &sched, &blockable);
-    }
-    let plan = numfuse_optimizer::memplan::plan(graph, &sched);
-    (sched, plan)
 }
 
 /// Evaluates `graph` with the JIT (or the interpreter for small work).
