@@ -1,8 +1,12 @@
 //! Packing: copies blocks of the strided operands into the contiguous panels the
 //! micro-kernel reads. An `A` block becomes `MR`-row panels (`MR` elements per step of `k`),
 //! a `B` block `NR`-column panels (`NR` per step of `k`); rows/columns beyond the matrix are
-//! zero. Reads go through the views' strides, with fast paths for a unit stride along the
-//! panel (a contiguous copy per step of `k`) and along `k` (transposed operands).
+//! zero. Reads go through the views' strides, with a fast path for a unit stride along the
+//! panel (a contiguous copy per step of `k`); otherwise step by step of `k`, reading the
+//! lanes as parallel sequential streams and writing each panel row contiguously. (A
+//! lane-by-lane loop for a unit stride along `k`, scattering into the panel, took twice as
+//! long: 9.9 % of a 1024³ float64 product against 4.8 %, and the product 5–10 % longer on
+//! two threads.)
 
 use super::{Element, MatRef};
 
@@ -19,7 +23,6 @@ unsafe fn panel<T: Element>(
     width: usize,
     out: &mut [T],
 ) {
-    let kc = out.len() / width;
     if valid < width {
         for row in out.chunks_exact_mut(width) {
             row[valid..].fill(T::ZERO);
@@ -31,14 +34,6 @@ unsafe fn panel<T: Element>(
             // and contiguous because sw == 1.
             let s = unsafe { std::slice::from_raw_parts(src.offset(kk as isize * sk), valid) };
             row[..valid].copy_from_slice(s);
-        }
-    } else if sk == 1 {
-        for w in 0..valid {
-            // SAFETY: steps kk < kc of lane w are readable and contiguous (sk == 1).
-            let s = unsafe { std::slice::from_raw_parts(src.offset(w as isize * sw), kc) };
-            for (kk, &x) in s.iter().enumerate() {
-                out[kk * width + w] = x;
-            }
         }
     } else {
         for (kk, row) in out.chunks_exact_mut(width).enumerate() {
