@@ -83,3 +83,15 @@ fn roots_of_leading_axis_reductions_run_in_blocks_too() {
     );
     assert_eq!(bits(&y), rooted_alone(&s));
 }
+
+#[test]
+fn roots_of_integer_sums_are_unaffected() {
+    nf::set_jit_threshold(0);
+    // sqrt of an int64 sum computes in float64 through a cast: no plain block step, compiled
+    let x = (ramp(&[300, 290], 0.5) * 100.0).astype(nf::int64);
+    numfuse_tests::support::matches_interpreter("int sums", &x, |x| {
+        (x * x).reshape([300, 290, 1]).sum(-1).sqrt()
+    });
+    let s = (&x * &x).reshape([300, 290, 1]).sum(-1);
+    assert_eq!(bits(&s.sqrt()), rooted_alone(&s));
+}
