@@ -78,7 +78,7 @@ pub(crate) fn prefers_vmath(node: &numfuse_ir::Node, g: &numfuse_ir::Graph) -> b
 }
 
 /// The vector-math routine that runs a library node block by block inside a segment: a
-/// float32/float64 transcendental ufunc of one argument.
+/// float32/float64 ufunc of one argument that `vmath` has (transcendentals, and `sqrt`).
 pub(crate) fn block_unary(node: &numfuse_ir::Node) -> Option<numfuse_codegen::vmath::UnaryFn> {
     use numfuse_ir::DType;
     let Op::Unary(u) = &node.op else {

@@ -7,7 +7,7 @@
 //! results correctly and overflows to `inf` exactly at the threshold.
 
 use super::consts::*;
-use super::driver::{Unary, BLOCK};
+use super::driver::Unary;
 use super::exp_table::{INV_LN2_N, LN2_HI_N, LN2_LO_N, SBITS, TAIL};
 use super::fp::*;
 
@@ -67,8 +67,8 @@ pub(super) fn exp_table<const F: bool>(x: f64) -> f64 {
     scale_poly::<F>(r, TAIL[j], scale)
 }
 
-/// `scale · (1 + tail + (e^r - 1))`, the last step of [`exp_table`] (shared with the AVX-512
-/// routine, lane for lane the same operations).
+/// `scale · (1 + tail + (e^r - 1))`, the last step of [`exp_table`] (`exp512.rs` performs
+/// the same operations in the same order, lane for lane).
 #[inline(always)]
 pub(super) fn scale_poly<const F: bool>(r: f64, tail: f64, scale: f64) -> f64 {
     let r2 = r * r;
@@ -112,17 +112,11 @@ impl Unary for Exp {
     fn slow64(x: f64) -> f64 {
         exp_any::<false>(x)
     }
+    #[cfg(target_arch = "x86_64")]
     #[inline(always)]
-    unsafe fn block_avx512(c: &mut [f64; 2 * BLOCK]) {
-        #[cfg(target_arch = "x86_64")]
+    unsafe fn block_avx512(c: &mut [f64; 2 * super::driver::BLOCK]) {
         // SAFETY: the caller guarantees AVX-512F/DQ.
-        unsafe {
-            super::exp512::exp_block(c)
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        for v in c.iter_mut() {
-            *v = Self::f64::<true>(*v);
-        }
+        unsafe { super::exp512::exp_block(c) }
     }
 }
 

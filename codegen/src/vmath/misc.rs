@@ -4,7 +4,7 @@
 //! once more without double-rounding error since 53 ≥ 2·24 + 2): the same bits as the
 //! JIT's `sqrtpd`, at the full vector width of the AVX-512 build — on AMD Zen 5 an 8-lane
 //! `vsqrtpd` costs about what a 2-lane one does, so the JIT (128-bit vectors) hands large
-//! square roots to this routine (`runtime/src/exec.rs`, `prefers_vmath`).
+//! square roots to this routine (`runtime/src/libcall.rs::prefers_vmath`).
 //!
 //! `cbrt`: an integer estimate from the exponent bits (divide the biased high word by 3, as in
 //! fdlibm), two Halley steps, then one Newton step whose residual `a - t³` is computed exactly,

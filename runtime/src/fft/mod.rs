@@ -12,9 +12,12 @@
 use crate::buffer::{Bytes, Pod};
 use crate::ndarray::NdArray;
 use num_complex::Complex;
+use num_traits::One;
 use numfuse_ir::{DType, FftKind, FftNorm, FftOp, Result, Shape};
 use realfft::RealFftPlanner;
 use rustfft::{FftNum, FftPlanner};
+use std::marker::PhantomData;
+use std::ops::Mul;
 use std::sync::{Mutex, OnceLock};
 
 /// A precision with its two cached planners.
@@ -89,25 +92,8 @@ fn work<T: Pod>(len: usize) -> Bytes {
     Bytes::for_overwrite(T::DTYPE, len)
 }
 
-/// Writes `vals · scale` to the lane at `out[lo + i · stride]` (a plain copy when `scale` is 1).
-fn store_lane<T: Copy + std::ops::Mul<S, Output = T>, S: num_traits::One + PartialEq + Copy>(
-    out: &mut [T],
-    lo: usize,
-    stride: usize,
-    vals: &[T],
-    scale: S,
-) {
-    if stride == 1 && scale.is_one() {
-        out[lo..lo + vals.len()].copy_from_slice(vals);
-        return;
-    }
-    for (i, v) in vals.iter().enumerate() {
-        out[lo + i * stride] = *v * scale;
-    }
-}
-
 /// Scales `vals` in place (nothing when `scale` is 1).
-fn scale_in_place<T: Copy + std::ops::Mul<S, Output = T>, S: num_traits::One + PartialEq + Copy>(
+fn scale_in_place<T: Copy + Mul<S, Output = T>, S: One + PartialEq + Copy>(
     vals: &mut [T],
     scale: S,
 ) {
@@ -115,6 +101,59 @@ fn scale_in_place<T: Copy + std::ops::Mul<S, Output = T>, S: num_traits::One + P
         for v in vals {
             *v = *v * scale;
         }
+    }
+}
+
+/// The C-ordered result, filled lane by lane along the transformed axis: a lane is written
+/// in place when the axis is the last one (the lane is contiguous), otherwise into a staging
+/// buffer that is then scattered at the result's stride.
+struct LaneSink<O: Pod> {
+    out: Bytes,
+    len: usize,
+    stride: usize,
+    staging: Bytes,
+    elem: PhantomData<O>,
+}
+
+impl<O: Pod> LaneSink<O> {
+    fn new(size: usize, len: usize, stride: usize) -> Self {
+        LaneSink {
+            out: work::<O>(size),
+            len,
+            stride,
+            staging: work::<O>(if stride == 1 { 0 } else { len }),
+            elem: PhantomData,
+        }
+    }
+
+    /// Runs `fill` on the lane whose first element is at `lo` (or on the staging buffer),
+    /// then scales it by `scale` and, if staged, scatters it into place.
+    fn lane<S: One + PartialEq + Copy>(
+        &mut self,
+        lo: usize,
+        scale: S,
+        fill: impl FnOnce(&mut [O]) -> Result<()>,
+    ) -> Result<()>
+    where
+        O: Mul<S, Output = O>,
+    {
+        if self.stride == 1 {
+            let lane = &mut self.out.as_mut_slice::<O>()[lo..lo + self.len];
+            fill(lane)?;
+            scale_in_place(lane, scale);
+        } else {
+            let buf = self.staging.as_mut_slice::<O>();
+            fill(buf)?;
+            let out = self.out.as_mut_slice::<O>();
+            for (i, v) in buf.iter().enumerate() {
+                out[lo + i * self.stride] = *v * scale;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, shape: &Shape) -> NdArray {
+        NdArray::from_bytes(self.out, shape.clone())
     }
 }
 
@@ -126,16 +165,13 @@ where
     let len_in = x.shape()[axis];
     let stride_in = x.strides_elems()[axis];
     let lanes = lane_offsets(x.shape(), x.strides_elems(), x.offset() as isize, axis);
-    let out_len = out_shape[axis];
+    let (size, out_len) = (out_shape.size(), out_shape[axis]);
     let out_stride: usize = out_shape[axis + 1..].iter().product();
     let out_lanes = lane_offsets(out_shape, &out_shape.c_strides(), 0, axis);
     let scale = T::of_f64(scale_for(op));
     let data = x.data();
     let n = op.n;
     let plans = T::planners();
-    // With the transformed axis last, each output lane is contiguous and the transform
-    // writes it directly (no staging buffer, no copy).
-    let direct = out_stride == 1;
     let internal = |e: realfft::FftError| numfuse_ir::Error::Value(format!("internal error: {e}"));
     match op.kind {
         FftKind::Forward | FftKind::Inverse => {
@@ -148,26 +184,17 @@ where
                 }
             };
             let src = data.as_slice::<Complex<T>>();
-            let mut bytes = work::<Complex<T>>(out_shape.size());
-            let out = bytes.as_mut_slice::<Complex<T>>();
-            let mut buf_b = work::<Complex<T>>(if direct { 0 } else { n });
+            let mut sink = LaneSink::<Complex<T>>::new(size, out_len, out_stride);
             let mut scratch_b = work::<Complex<T>>(plan.get_inplace_scratch_len());
             let scratch = scratch_b.as_mut_slice::<Complex<T>>();
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
-                let lo = lo as usize;
-                if direct {
-                    let lane = &mut out[lo..lo + n];
+                sink.lane(lo as usize, scale, |lane| {
                     gather(src, li, stride_in, len_in, lane);
                     plan.process_with_scratch(lane, scratch);
-                    scale_in_place(lane, scale);
-                } else {
-                    let buf = buf_b.as_mut_slice::<Complex<T>>();
-                    gather(src, li, stride_in, len_in, buf);
-                    plan.process_with_scratch(buf, scratch);
-                    store_lane(out, lo, out_stride, buf, scale);
-                }
+                    Ok(())
+                })?;
             }
-            Ok(NdArray::from_bytes(bytes, out_shape.clone()))
+            Ok(sink.finish(out_shape))
         }
         FftKind::Real => {
             let plan = {
@@ -175,29 +202,19 @@ where
                 p.1.plan_fft_forward(n)
             };
             let src = data.as_slice::<T>();
-            let mut bytes = work::<Complex<T>>(out_shape.size());
-            let out = bytes.as_mut_slice::<Complex<T>>();
+            let mut sink = LaneSink::<Complex<T>>::new(size, out_len, out_stride);
             let mut buf_b = work::<T>(n);
             let buf = buf_b.as_mut_slice::<T>();
-            let mut spec_b = work::<Complex<T>>(if direct { 0 } else { out_len });
             let mut scratch_b = work::<Complex<T>>(plan.get_scratch_len());
             let scratch = scratch_b.as_mut_slice::<Complex<T>>();
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
-                let lo = lo as usize;
                 gather(src, li, stride_in, len_in, buf);
-                if direct {
-                    let lane = &mut out[lo..lo + out_len];
-                    plan.process_with_scratch(buf, lane, scratch)
-                        .map_err(internal)?;
-                    scale_in_place(lane, scale);
-                } else {
-                    let spec = spec_b.as_mut_slice::<Complex<T>>();
+                sink.lane(lo as usize, scale, |spec| {
                     plan.process_with_scratch(buf, spec, scratch)
-                        .map_err(internal)?;
-                    store_lane(out, lo, out_stride, spec, scale);
-                }
+                        .map_err(internal)
+                })?;
             }
-            Ok(NdArray::from_bytes(bytes, out_shape.clone()))
+            Ok(sink.finish(out_shape))
         }
         FftKind::InverseReal => {
             let plan = {
@@ -206,34 +223,24 @@ where
             };
             let src = data.as_slice::<Complex<T>>();
             let half = n / 2 + 1;
-            let mut bytes = work::<T>(out_shape.size());
-            let out = bytes.as_mut_slice::<T>();
+            let mut sink = LaneSink::<T>::new(size, out_len, out_stride);
             let mut spec_b = work::<Complex<T>>(half);
             let spec = spec_b.as_mut_slice::<Complex<T>>();
-            let mut buf_b = work::<T>(if direct { 0 } else { n });
             let mut scratch_b = work::<Complex<T>>(plan.get_scratch_len());
             let scratch = scratch_b.as_mut_slice::<Complex<T>>();
             for (&li, &lo) in lanes.iter().zip(&out_lanes) {
-                let lo = lo as usize;
                 gather(src, li, stride_in, len_in, spec);
                 // NumPy ignores the imaginary parts of the DC and (even n) Nyquist bins
                 spec[0].im = T::zero();
                 if n.is_multiple_of(2) {
                     spec[half - 1].im = T::zero();
                 }
-                if direct {
-                    let lane = &mut out[lo..lo + n];
+                sink.lane(lo as usize, scale, |lane| {
                     plan.process_with_scratch(spec, lane, scratch)
-                        .map_err(internal)?;
-                    scale_in_place(lane, scale);
-                } else {
-                    let buf = buf_b.as_mut_slice::<T>();
-                    plan.process_with_scratch(spec, buf, scratch)
-                        .map_err(internal)?;
-                    store_lane(out, lo, out_stride, buf, scale);
-                }
+                        .map_err(internal)
+                })?;
             }
-            Ok(NdArray::from_bytes(bytes, out_shape.clone()))
+            Ok(sink.finish(out_shape))
         }
     }
 }
