@@ -32,9 +32,9 @@ macro_rules! element {
             const ZERO: Self = 0.0;
             const MR: usize = 12;
             const NR: usize = 2 * 64 / std::mem::size_of::<$t>();
-            const KC: usize = $kc;
-            const MC: usize = BLOCK_BYTES / ($kc * std::mem::size_of::<$t>()) / 12 * 12;
-            const NC: usize = BLOCK_BYTES / ($kc * std::mem::size_of::<$t>()) / Self::NR * Self::NR;
+            fn kc() -> usize {
+                $kc
+            }
             fn mul(self, s: Self) -> Self {
                 self * s
             }
@@ -63,10 +63,12 @@ macro_rules! element {
         }
     };
 }
-// K block depths: for float64, 128 measured 10.6-11.2 ms on the 1024³ product on AMD Zen 5
-// (48 KB L1: the 128 × 16 stationary `B` panel takes 16 KB) against 11.8-13.2 ms with 256;
-// float32 measured the same with 128 and 256 (dense layer 256×1024·1024×1024: 1.39 ms).
-element!(f64, tile_f64, 128);
+// K block depths. For float64 on AMD Zen 5, 128 measured 10.6-11.2 ms on the 1024³ product
+// (48 KB L1: the 128 × 16 stationary `B` panel takes 16 KB) against 11.8-13.2 ms with 256; on
+// Intel Xeon (Emerald Rapids, 48 KB L1, 2 MB L2) one thread ran it at 67-70 GFLOP/s with
+// 256 against 50-56 with 128 and about 50 with 512. float32 measured the same with 128 and
+// 256 on Zen 5 (dense layer 256×1024·1024×1024: 1.39 ms).
+element!(f64, tile_f64, if super::is_intel() { 256 } else { 128 });
 element!(f32, tile_f32, 256);
 
 /// `buf[..len]`, growing `buf` (with zeros) when it is shorter; packing overwrites every
@@ -99,13 +101,15 @@ struct Dims {
     mp: usize,
     /// `NR`-column panels of `B`.
     np: usize,
+    /// Depth of one `K` block ([`Element::kc`]).
+    kc: usize,
 }
 
 impl Dims {
     /// Depth and first row of `K` block `kb`.
-    fn block<T: Element>(&self, kb: usize) -> (usize, usize) {
-        let k0 = kb * T::KC;
-        (k0, T::KC.min(self.k - k0))
+    fn block(&self, kb: usize) -> (usize, usize) {
+        let k0 = kb * self.kc;
+        (k0, self.kc.min(self.k - k0))
     }
 }
 
@@ -169,6 +173,7 @@ pub fn gemm<T: Element>(
         n,
         mp: m.div_ceil(T::MR),
         np: n.div_ceil(T::NR),
+        kc: T::kc(),
     };
     // the split that leaves the busier thread the fewest tiles (columns on a tie: the
     // private B blocks then hold the larger operand of the wide products)
@@ -176,13 +181,13 @@ pub fn gemm<T: Element>(
     let two = threads >= 2 && if by_cols { d.np >= 2 } else { d.mp >= 2 };
     let cp = CPtr(c.as_mut_ptr());
     T::with_buffers(|[shared, priv0, priv1]| {
-        let shared = take(shared, offset::<T>(d, by_cols, units::<T>(d, by_cols)));
+        let shared = take(shared, offset::<T>(d, by_cols, units(d, by_cols)));
         // private blocks: at most NC columns of B (by columns) or MC rows of A (by rows);
         // two threads get 2..=8 chunks of >= 2^21 multiply-adds (the faster takes more)
         let (panels, block) = if by_cols {
-            (d.np, T::NC / T::NR)
+            (d.np, BLOCK_BYTES / (d.kc * size_of::<T>()) / T::NR)
         } else {
-            (d.mp, T::MC / T::MR)
+            (d.mp, BLOCK_BYTES / (d.kc * size_of::<T>()) / T::MR)
         };
         let parts = ((m * n).saturating_mul(k) >> 21).clamp(2, 8);
         let step = if two { panels.div_ceil(parts) } else { panels };
@@ -192,14 +197,14 @@ pub fn gemm<T: Element>(
             panels,
         };
         if !two {
-            pack_shared(&a, &b, d, by_cols, 0, units::<T>(d, by_cols), shared);
+            pack_shared(&a, &b, d, by_cols, 0, units(d, by_cols), shared);
             region(&a, &b, d, by_cols, shared, priv0, chunks, cp, epi);
             return true;
         }
         let barrier = Barrier::new(2);
         let shared = SharedPtr(shared.as_mut_ptr(), shared.len());
         let (a, b, barrier) = (&a, &b, &barrier);
-        let all = units::<T>(d, by_cols);
+        let all = units(d, by_cols);
         let work = move |half: usize, own: &mut Vec<T>| {
             let (u0, u1) = (all * half / 2, all * (half + 1) / 2);
             let (lo, hi) = (offset::<T>(d, by_cols, u0), offset::<T>(d, by_cols, u1));
@@ -252,8 +257,8 @@ impl<T> SharedPtr<T> {
 }
 
 /// Packing units (one panel of one `K` block) of the shared operand: `a` when `by_cols`.
-fn units<T: Element>(d: Dims, by_cols: bool) -> usize {
-    d.k.div_ceil(T::KC) * if by_cols { d.mp } else { d.np }
+fn units(d: Dims, by_cols: bool) -> usize {
+    d.k.div_ceil(d.kc) * if by_cols { d.mp } else { d.np }
 }
 
 /// Where unit `u` starts in the shared buffer: block `kb` (depth `kc`) at
@@ -266,10 +271,10 @@ fn offset<T: Element>(d: Dims, by_cols: bool, u: usize) -> usize {
         (d.np, T::NR)
     };
     let (kb, p) = (u / panels, u % panels);
-    if kb * T::KC >= d.k {
+    if kb * d.kc >= d.k {
         return d.k * panels * width;
     }
-    let (k0, kc) = d.block::<T>(kb);
+    let (k0, kc) = d.block(kb);
     k0 * panels * width + p * kc * width
 }
 
@@ -290,7 +295,7 @@ fn pack_shared<T: Element>(
     while u < u1 {
         let (kb, p) = (u / panels, u % panels);
         let p1 = panels.min(p + (u1 - u));
-        let (k0, kc) = d.block::<T>(kb);
+        let (k0, kc) = d.block(kb);
         let lo = offset::<T>(d, by_cols, u) - base;
         let hi = lo + offset::<T>(d, by_cols, u + (p1 - p)) - offset::<T>(d, by_cols, u);
         let dst = &mut out[lo..hi];
@@ -323,10 +328,10 @@ fn region<T: Element>(
     epi: &Epilogue<T>,
 ) {
     let (mr, nr) = (T::MR, T::NR);
-    let nk = d.k.div_ceil(T::KC);
+    let nk = d.k.div_ceil(d.kc);
     while let Some((s0, s1)) = chunks.claim() {
         for kb in 0..nk {
-            let (k0, kc) = d.block::<T>(kb);
+            let (k0, kc) = d.block(kb);
             let tile = |p: usize, q: usize, ap: &[T], bp: &[T]| {
                 run_tile(d, kb, nk, kc, p, q, ap, bp, c, epi);
             };

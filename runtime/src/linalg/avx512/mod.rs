@@ -38,12 +38,8 @@ pub trait Element: Copy + Default + Send + Sync + PartialOrd + 'static {
     const MR: usize;
     /// Columns of the micro-tile (two zmm vectors).
     const NR: usize;
-    /// Depth of one `K` block.
-    const KC: usize;
-    /// Rows of one privately packed `A` block (row split).
-    const MC: usize;
-    /// Columns of one privately packed `B` block (column split).
-    const NC: usize;
+    /// Depth of one `K` block on this CPU.
+    fn kc() -> usize;
     /// `x * s` (scalar epilogue for `k = 0`).
     fn mul(self, s: Self) -> Self;
     /// `x + y` (scalar epilogue for `k = 0`).
@@ -63,6 +59,19 @@ pub trait Element: Copy + Default + Send + Sync + PartialOrd + 'static {
 /// Whether the AVX-512 kernels can run on this CPU.
 pub fn available() -> bool {
     std::arch::is_x86_feature_detected!("avx512f")
+}
+
+/// Whether the CPU's vendor string (`cpuid` leaf 0) is Intel's: the `K` block depth is
+/// tuned per vendor (`driver.rs`).
+pub fn is_intel() -> bool {
+    static INTEL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *INTEL.get_or_init(|| {
+        let r = std::arch::x86_64::__cpuid(0);
+        [r.ebx, r.edx, r.ecx]
+            .iter()
+            .flat_map(|w| w.to_le_bytes())
+            .eq(*b"GenuineIntel")
+    })
 }
 
 /// Whether `matmul` uses these kernels for float32/float64 products: by default whenever
