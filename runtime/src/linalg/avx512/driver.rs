@@ -67,7 +67,8 @@ macro_rules! element {
 // (48 KB L1: the 128 × 16 stationary `B` panel takes 16 KB) against 11.8-13.2 ms with 256; on
 // Intel Xeon (Emerald Rapids, 48 KB L1, 2 MB L2) one thread ran it at 67-70 GFLOP/s with
 // 256 against 50-56 with 128 and about 50 with 512. float32 measured the same with 128 and
-// 256 on Zen 5 (dense layer 256×1024·1024×1024: 1.39 ms).
+// 256 on Zen 5 (dense layer 256×1024·1024×1024: 1.39 ms), and the same from 128 to 1024 on
+// the Xeon (3.73-4.04 ms on one thread).
 element!(f64, tile_f64, if super::is_intel() { 256 } else { 128 });
 element!(f32, tile_f32, 256);
 
@@ -182,12 +183,14 @@ pub fn gemm<T: Element>(
     let cp = CPtr(c.as_mut_ptr());
     T::with_buffers(|[shared, priv0, priv1]| {
         let shared = take(shared, offset::<T>(d, by_cols, units(d, by_cols)));
-        // private blocks: at most NC columns of B (by columns) or MC rows of A (by rows);
-        // two threads get 2..=8 chunks of >= 2^21 multiply-adds (the faster takes more)
+        // a private block holds BLOCK_BYTES of one K block: `lines` columns of B (by
+        // columns) or rows of A (by rows); two threads get 2..=8 chunks of >= 2^21
+        // multiply-adds (the faster takes more)
+        let lines = BLOCK_BYTES / (d.kc * size_of::<T>());
         let (panels, block) = if by_cols {
-            (d.np, BLOCK_BYTES / (d.kc * size_of::<T>()) / T::NR)
+            (d.np, lines / T::NR)
         } else {
-            (d.mp, BLOCK_BYTES / (d.kc * size_of::<T>()) / T::MR)
+            (d.mp, lines / T::MR)
         };
         let parts = ((m * n).saturating_mul(k) >> 21).clamp(2, 8);
         let step = if two { panels.div_ceil(parts) } else { panels };
