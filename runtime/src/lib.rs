@@ -25,6 +25,7 @@ pub mod mutate;
 pub mod ndarray;
 pub mod value;
 pub mod views;
+pub mod workers;
 
 pub use ndarray::{NdArray, Order};
 pub use value::{Element, Value};

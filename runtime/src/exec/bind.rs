@@ -146,14 +146,16 @@ pub(super) fn call_split(
     // SAFETY: the two halves touch disjoint output elements and only read shared inputs.
     unsafe impl Send for Ptrs {}
     let (p1, p2) = (Ptrs(ptrs.to_vec()), Ptrs(second));
-    std::thread::scope(|s| {
-        s.spawn(|| {
+    crate::workers::join(
+        || {
+            let p = p1;
+            run(&s1, &p.0)
+        },
+        || {
             let p = p2;
             run(&s2, &p.0)
-        });
-        let p = p1;
-        run(&s1, &p.0);
-    });
+        },
+    );
 }
 
 /// Drops unit dimensions and merges neighbours that are contiguous for every operand (never

@@ -104,17 +104,11 @@ pub(super) fn run_blocks(
         return work(0..blocks);
     }
     let half = blocks / 2;
-    std::thread::scope(|s| {
-        let other = s.spawn(|| work(half..blocks));
-        let mut t = work(0..half);
-        let t2 = other
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        for (a, b) in t.iter_mut().zip(t2) {
-            *a += b;
-        }
-        t
-    })
+    let (mut t, t2) = crate::workers::join(|| work(0..half), || work(half..blocks));
+    for (a, b) in t.iter_mut().zip(t2) {
+        *a += b;
+    }
+    t
 }
 
 fn base(home: Home, scratch: &mut [Bytes], r0: usize) -> *mut u8 {

@@ -98,10 +98,10 @@ pub(super) fn run(
     let half = chunks / 2;
     if threads >= 2 {
         let other = Shared(&chunk_call);
-        std::thread::scope(|s| {
-            s.spawn(|| (half..chunks).for_each(|c| other.get()(c)));
-            (0..half).for_each(&chunk_call);
-        });
+        crate::workers::join(
+            || (0..half).for_each(|c| other.get()(c)),
+            || (half..chunks).for_each(|c| other.get()(c)),
+        );
     } else {
         (0..chunks).for_each(&chunk_call);
     }

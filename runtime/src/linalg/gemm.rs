@@ -341,12 +341,8 @@ pub(super) fn run<T: Gemm>(
     if threads == 1 {
         body(0, out);
     } else {
-        std::thread::scope(|s| {
-            for (t, c) in out.chunks_mut(chunk * per).enumerate() {
-                let body = &body;
-                s.spawn(move || body(t * chunk, c));
-            }
-        });
+        let (first, second) = out.split_at_mut(chunk * per);
+        crate::workers::join(|| body(0, first), || body(chunk, second));
     }
     Ok(NdArray::from_bytes(bytes, shape.clone()))
 }

@@ -272,10 +272,8 @@ fn update(a: &mut [f64], n: usize, c0: usize, m: usize, c1: usize) {
     let half = rows / 2;
     let (a_top, a_bottom) = a22.split_at_row_mut(half);
     let (l_top, l_bottom) = l21.split_at_row(half);
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            faer::linalg::matmul::matmul(a_bottom, Accum::Add, l_bottom, u12, -1.0, Par::Seq)
-        });
-        faer::linalg::matmul::matmul(a_top, Accum::Add, l_top, u12, -1.0, Par::Seq);
-    });
+    crate::workers::join(
+        move || faer::linalg::matmul::matmul(a_top, Accum::Add, l_top, u12, -1.0, Par::Seq),
+        move || faer::linalg::matmul::matmul(a_bottom, Accum::Add, l_bottom, u12, -1.0, Par::Seq),
+    );
 }

@@ -15,9 +15,9 @@
 
 use super::kernel::Tile;
 use super::pack::{pack_a, pack_b};
+use super::shared::{shared_len, SharedPack};
 use super::{available, Element, Epilogue, MatRef};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Barrier;
 
 /// Packing buffers above this many elements are not kept for the next call.
 const KEEP_MAX: usize = 1 << 24;
@@ -94,21 +94,24 @@ unsafe impl<T: Send> Sync for CPtr<T> {}
 
 /// The sizes of one product.
 #[derive(Clone, Copy)]
-struct Dims {
-    m: usize,
-    k: usize,
-    n: usize,
+pub(super) struct Dims {
+    /// Rows of `A` and `C`.
+    pub m: usize,
+    /// Columns of `A`, rows of `B`.
+    pub k: usize,
+    /// Columns of `B` and `C`.
+    pub n: usize,
     /// `MR`-row panels of `A`.
-    mp: usize,
+    pub mp: usize,
     /// `NR`-column panels of `B`.
-    np: usize,
+    pub np: usize,
     /// Depth of one `K` block ([`Element::kc`]).
-    kc: usize,
+    pub kc: usize,
 }
 
 impl Dims {
-    /// Depth and first row of `K` block `kb`.
-    fn block(&self, kb: usize) -> (usize, usize) {
+    /// First row and depth of `K` block `kb`.
+    pub fn block(&self, kb: usize) -> (usize, usize) {
         let k0 = kb * self.kc;
         (k0, self.kc.min(self.k - k0))
     }
@@ -182,7 +185,7 @@ pub fn gemm<T: Element>(
     let two = threads >= 2 && if by_cols { d.np >= 2 } else { d.mp >= 2 };
     let cp = CPtr(c.as_mut_ptr());
     T::with_buffers(|[shared, priv0, priv1]| {
-        let shared = take(shared, offset::<T>(d, by_cols, units(d, by_cols)));
+        let shared = take(shared, shared_len::<T>(d, by_cols));
         // a private block holds BLOCK_BYTES of one K block: `lines` columns of B (by
         // columns) or rows of A (by rows); two threads get 2..=8 chunks of >= 2^21
         // multiply-adds (the faster takes more)
@@ -199,120 +202,18 @@ pub fn gemm<T: Element>(
             step: step.clamp(1, block),
             panels,
         };
-        if !two {
-            pack_shared(&a, &b, d, by_cols, 0, units(d, by_cols), shared);
-            region(&a, &b, d, by_cols, shared, priv0, chunks, cp, epi);
-            return true;
+        let shared = &SharedPack::new(a, b, d, by_cols, shared);
+        let (a, b) = (&a, &b);
+        if two {
+            crate::workers::join(
+                || region(a, b, d, by_cols, shared, priv0, chunks, cp, epi),
+                || region(a, b, d, by_cols, shared, priv1, chunks, cp, epi),
+            );
+        } else {
+            region(a, b, d, by_cols, shared, priv0, chunks, cp, epi);
         }
-        let barrier = Barrier::new(2);
-        let shared = SharedPtr(shared.as_mut_ptr(), shared.len());
-        let (a, b, barrier) = (&a, &b, &barrier);
-        let all = units(d, by_cols);
-        let work = move |half: usize, own: &mut Vec<T>| {
-            let (u0, u1) = (all * half / 2, all * (half + 1) / 2);
-            let (lo, hi) = (offset::<T>(d, by_cols, u0), offset::<T>(d, by_cols, u1));
-            // SAFETY: the halves' element ranges lo..hi are disjoint (offsets grow with the
-            // unit), and nobody reads the buffer before both threads passed the barrier.
-            let out = unsafe { shared.range_mut(lo, hi) };
-            pack_shared(a, b, d, by_cols, u0, u1, out);
-            barrier.wait();
-            // SAFETY: after the barrier the buffer is only read, by both threads.
-            let packed = unsafe { shared.slice() };
-            region(a, b, d, by_cols, packed, own, chunks, cp, epi);
-        };
-        std::thread::scope(|s| {
-            s.spawn(move || work(1, priv1));
-            work(0, priv0);
-        });
         true
     })
-}
-
-/// The shared packing buffer as a raw pointer and length, for the two threads.
-#[derive(Clone, Copy)]
-struct SharedPtr<T>(*mut T, usize);
-// SAFETY: the threads write disjoint parts of the buffer before a barrier and only read it
-// after; `gemm` holds the `&mut` borrow of the buffer until the threads are joined.
-unsafe impl<T: Send> Send for SharedPtr<T> {}
-// SAFETY: as for `Send`.
-unsafe impl<T: Send> Sync for SharedPtr<T> {}
-
-impl<T> SharedPtr<T> {
-    /// Elements `lo..hi` (`hi <= len`) for writing.
-    ///
-    /// # Safety
-    /// No other thread accesses these elements while the returned slice lives.
-    #[allow(clippy::mut_from_ref)]
-    unsafe fn range_mut(&self, lo: usize, hi: usize) -> &mut [T] {
-        assert!(lo <= hi && hi <= self.1);
-        // SAFETY: the pointer and length come from a live `&mut [T]` and lo..hi lies inside
-        // it (asserted); exclusivity of these elements is the caller's guarantee.
-        unsafe { std::slice::from_raw_parts_mut(self.0.add(lo), hi - lo) }
-    }
-    /// The whole buffer for reading.
-    ///
-    /// # Safety
-    /// No thread writes the buffer while the returned slice lives.
-    unsafe fn slice(&self) -> &[T] {
-        // SAFETY: as above; no concurrent writes by the caller's guarantee.
-        unsafe { std::slice::from_raw_parts(self.0, self.1) }
-    }
-}
-
-/// Packing units (one panel of one `K` block) of the shared operand: `a` when `by_cols`.
-fn units(d: Dims, by_cols: bool) -> usize {
-    d.k.div_ceil(d.kc) * if by_cols { d.mp } else { d.np }
-}
-
-/// Where unit `u` starts in the shared buffer: block `kb` (depth `kc`) at
-/// `k0 * panels * width`, its panel `p` at `p * kc * width` within (`u = kb * panels + p`;
-/// `u = units` gives the total length).
-fn offset<T: Element>(d: Dims, by_cols: bool, u: usize) -> usize {
-    let (panels, width) = if by_cols {
-        (d.mp, T::MR)
-    } else {
-        (d.np, T::NR)
-    };
-    let (kb, p) = (u / panels, u % panels);
-    if kb * d.kc >= d.k {
-        return d.k * panels * width;
-    }
-    let (k0, kc) = d.block(kb);
-    k0 * panels * width + p * kc * width
-}
-
-/// Packs units `u0..u1` of the shared operand (`a` when `by_cols`, else `b`; see [`offset`])
-/// into `out`, which starts at unit `u0`'s offset.
-fn pack_shared<T: Element>(
-    a: &MatRef<T>,
-    b: &MatRef<T>,
-    d: Dims,
-    by_cols: bool,
-    u0: usize,
-    u1: usize,
-    out: &mut [T],
-) {
-    let panels = if by_cols { d.mp } else { d.np };
-    let base = offset::<T>(d, by_cols, u0);
-    let mut u = u0;
-    while u < u1 {
-        let (kb, p) = (u / panels, u % panels);
-        let p1 = panels.min(p + (u1 - u));
-        let (k0, kc) = d.block(kb);
-        let lo = offset::<T>(d, by_cols, u) - base;
-        let hi = lo + offset::<T>(d, by_cols, u + (p1 - p)) - offset::<T>(d, by_cols, u);
-        let dst = &mut out[lo..hi];
-        // SAFETY: `a` and `b` were validated by `gemm` (`MatRef::is_valid`).
-        unsafe {
-            if by_cols {
-                let r0 = p * T::MR;
-                pack_a(a, r0, (p1 * T::MR).min(d.m) - r0, k0, kc, dst);
-            } else {
-                pack_b(b, k0, kc, p, p1, dst);
-            }
-        }
-        u += p1 - p;
-    }
 }
 
 /// The chunks of `c = epi(a · b)` this thread claims from `chunks` (all rows of its
@@ -324,7 +225,7 @@ fn region<T: Element>(
     b: &MatRef<T>,
     d: Dims,
     by_cols: bool,
-    shared: &[T],
+    shared: &SharedPack<T>,
     own: &mut Vec<T>,
     chunks: &Chunks,
     c: CPtr<T>,
@@ -342,7 +243,7 @@ fn region<T: Element>(
                 let bp = take(own, (s1 - s0) * kc * nr);
                 // SAFETY: `b` was validated by `gemm` (`MatRef::is_valid`).
                 unsafe { pack_b(b, k0, kc, s0, s1, bp) };
-                let ablock = &shared[k0 * d.mp * mr..][..d.mp * kc * mr];
+                let ablock = shared.block(kb);
                 // the A panel stays in L1 while the B panels stream past from L2
                 for p in 0..d.mp {
                     let ap = &ablock[p * kc * mr..][..kc * mr];
@@ -355,7 +256,7 @@ fn region<T: Element>(
                 let ap = take(own, (s1 - s0) * kc * mr);
                 // SAFETY: `a` was validated by `gemm` (`MatRef::is_valid`).
                 unsafe { pack_a(a, r0, (s1 * mr).min(d.m) - r0, k0, kc, ap) };
-                let bblock = &shared[k0 * d.np * nr..][..d.np * kc * nr];
+                let bblock = shared.block(kb);
                 // the B panel stays in L1 while the A panels stream past from L2
                 for q in 0..d.np {
                     let bpanel = &bblock[q * kc * nr..][..kc * nr];

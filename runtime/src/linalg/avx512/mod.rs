@@ -27,6 +27,7 @@
 mod driver;
 pub mod kernel;
 mod pack;
+mod shared;
 
 pub use driver::gemm;
 

@@ -15,6 +15,7 @@ use super::{Element, MatRef};
 ///
 /// # Safety
 /// `src + w*sw + kk*sk` is a readable element for every `w < valid`, `kk < out.len()/width`.
+#[inline(always)]
 unsafe fn panel<T: Element>(
     src: *const T,
     sw: isize,
@@ -28,7 +29,16 @@ unsafe fn panel<T: Element>(
             row[valid..].fill(T::ZERO);
         }
     }
-    if sw == 1 {
+    if sw == 1 && valid == width {
+        // full panel rows: `width` is the constant MR or NR here (inlined), so each copy
+        // is a few vector moves instead of a `memcpy` call per step of `k`
+        for (kk, row) in out.chunks_exact_mut(width).enumerate() {
+            // SAFETY: elements w < width of step kk are readable (the caller's guarantee,
+            // valid == width) and contiguous because sw == 1.
+            let s = unsafe { std::slice::from_raw_parts(src.offset(kk as isize * sk), width) };
+            row.copy_from_slice(s);
+        }
+    } else if sw == 1 {
         for (kk, row) in out.chunks_exact_mut(width).enumerate() {
             // SAFETY: elements w < valid of step kk are readable (the caller's guarantee)
             // and contiguous because sw == 1.
