@@ -39,10 +39,16 @@ where
     RA: Send,
     RB: Send,
 {
-    match pool() {
-        Some(p) => p.join(a, b),
-        None => (a(), b()),
-    }
+    let Some(p) = pool() else {
+        return (a(), b());
+    };
+    // `a` runs here, on the caller's thread; only `b` is handed to a worker
+    let mut rb = None;
+    let ra = p.in_place_scope(|s| {
+        s.spawn(|_| rb = Some(b()));
+        a()
+    });
+    (ra, rb.expect("the scope ran b to completion"))
 }
 
 #[cfg(test)]

@@ -1,9 +1,10 @@
 //! The AVX-512 micro-kernels: one `MR × NR` tile of `C` (12 rows × two zmm vectors: 12×16
 //! for float64, 12×32 for float32) accumulated over one `K` block in 24 zmm registers. Per
-//! step of `k`: two loads of the packed `B` row and twelve FMAs with embedded broadcasts of
-//! the packed `A` column (`vfmadd231p? zmm, zmm, [mem]{1toN}`). The tile is written straight
-//! into `C` with masked loads/stores (partial edge tiles need no scratch tile), adding to `C`
-//! after the first `K` block and applying the [`Epilogue`](super::Epilogue) after the last.
+//! step of `k`: two loads of the packed `B` row, twelve broadcast loads of the packed `A`
+//! column, twenty-four FMAs, and prefetches (the panel streaming from L2 into L1, and one
+//! line of [`Tile::ahead`] into L2). The tile is written straight into `C` with masked
+//! loads/stores (partial edge tiles need no scratch tile), adding to `C` after the first
+//! `K` block and applying the [`Epilogue`](super::Epilogue) after the last.
 
 use std::arch::x86_64::*;
 
@@ -27,6 +28,11 @@ pub struct Tile<T> {
     pub a: *const T,
     /// Packed `B` panel.
     pub b: *const T,
+    /// Memory to pull into L2 while the tile computes, one 64-byte line per step of `k`
+    /// (only prefetched, never read: any address is allowed).
+    pub ahead: *const T,
+    /// Lines of `ahead` to prefetch (at most `kc`).
+    pub ahead_lines: usize,
     /// Top-left element of the `C` tile.
     pub c: *mut T,
     /// Row stride of `C` in elements.
@@ -91,6 +97,10 @@ macro_rules! micro_kernel {
                             _mm_prefetch::<_MM_HINT_T0>(
                                 a.wrapping_add(PF * 12) as *const i8,
                             );
+                            if kk < t.ahead_lines {
+                                let l2 = (t.ahead as *const i8).wrapping_add(kk * 64);
+                                _mm_prefetch::<_MM_HINT_T1>(l2);
+                            }
                             $(
                                 let av = $set1(*a.add($i));
                                 $x = $fma(av, b0, $x);

@@ -3,8 +3,8 @@
 //! Goto/BLIS structure (`driver.rs`): `C` is split between the threads by `NR`-column panels
 //! (wide products, such as a dense layer's small `M`) or by `MR`-row panels, whichever leaves
 //! the busier thread fewer tiles. The operand the split does not cut (`A` for a column split,
-//! `B` for a row split) is packed whole up front, each thread packing half, and shared; the
-//! other is packed by each thread, `K` block by `K` block, for the chunks of `C` it claims
+//! `B` for a row split) is packed once, `K` block by `K` block as the threads first need it
+//! (`shared.rs`), and shared; the other is packed by each thread, `K` block by `K` block, for the chunks of `C` it claims
 //! (dynamically, so load on the machine does not stall the faster thread), into a private
 //! L2-sized buffer (`pack.rs` reads through the operands' strides, so transposed,
 //! sliced, broadcast and reversed views are never copied first). A register-blocked

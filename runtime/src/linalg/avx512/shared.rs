@@ -141,3 +141,94 @@ impl<'a, T: Element> SharedPack<'a, T> {
 pub(super) fn shared_len<T: Element>(d: Dims, by_cols: bool) -> usize {
     d.k * if by_cols { d.mp * T::MR } else { d.np * T::NR }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 50 × 70 float64 matrix with distinct elements, as a row-major view.
+    fn matrix(data: &[f64]) -> MatRef<'_, f64> {
+        MatRef {
+            data,
+            off: 0,
+            rows: 50,
+            cols: 70,
+            rs: 70,
+            cs: 1,
+        }
+    }
+
+    fn dims(by_cols: bool) -> Dims {
+        let (m, k, n, kc) = if by_cols {
+            (50, 70, 40, 16)
+        } else {
+            (40, 50, 70, 16)
+        };
+        Dims {
+            m,
+            k,
+            n,
+            mp: m.div_ceil(12),
+            np: n.div_ceil(16),
+            kc,
+        }
+    }
+
+    /// The packing of every `K` block done directly, in order, as the reference.
+    fn reference(x: &MatRef<f64>, d: Dims, by_cols: bool) -> Vec<f64> {
+        let mut out = vec![0.0; shared_len::<f64>(d, by_cols)];
+        for kb in 0..d.k.div_ceil(d.kc) {
+            let (k0, kc) = d.block(kb);
+            // SAFETY: the views are valid (row-major, inside their data).
+            unsafe {
+                if by_cols {
+                    let dst = &mut out[k0 * d.mp * 12..][..d.mp * kc * 12];
+                    pack_a(x, 0, d.m, k0, kc, dst);
+                } else {
+                    let dst = &mut out[k0 * d.np * 16..][..d.np * kc * 16];
+                    pack_b(x, k0, kc, 0, d.np, dst);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_asked_out_of_order_on_one_thread_match_direct_packing() {
+        let data: Vec<f64> = (0..3500).map(|i| i as f64 * 0.5 - 7.0).collect();
+        for by_cols in [true, false] {
+            let (x, d) = (matrix(&data), dims(by_cols));
+            let want = reference(&x, d, by_cols);
+            let mut buf = vec![f64::NAN; want.len()];
+            let sp = SharedPack::new(x, x, d, by_cols, &mut buf);
+            let nk = d.k.div_ceil(d.kc);
+            let mut got = Vec::new();
+            for kb in (0..nk).rev().chain(0..nk) {
+                let (k0, _) = d.block(kb);
+                let width = if by_cols { d.mp * 12 } else { d.np * 16 };
+                got.push((k0 * width, sp.block(kb).to_vec()));
+            }
+            for (lo, block) in got {
+                assert_eq!(block, want[lo..lo + block.len()]);
+            }
+        }
+    }
+
+    #[test]
+    fn two_threads_packing_together_match_direct_packing() {
+        let data: Vec<f64> = (0..3500).map(|i| (i as f64).sin()).collect();
+        for by_cols in [true, false] {
+            let (x, d) = (matrix(&data), dims(by_cols));
+            let want = reference(&x, d, by_cols);
+            let mut buf = vec![f64::NAN; want.len()];
+            let sp = SharedPack::new(x, x, d, by_cols, &mut buf);
+            let nk = d.k.div_ceil(d.kc);
+            let all = |sp: &SharedPack<f64>| -> Vec<f64> {
+                (0..nk).flat_map(|kb| sp.block(kb).to_vec()).collect()
+            };
+            let (g0, g1) = crate::workers::join(|| all(&sp), || all(&sp));
+            assert_eq!(g0, want);
+            assert_eq!(g1, want);
+        }
+    }
+}
