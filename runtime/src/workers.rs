@@ -1,6 +1,8 @@
-//! The worker threads every two-way split runs on: one process-wide pool of two persistent
-//! threads (rayon), so a split kernel call, GEMM or LU update pays a wake-up of a waiting
-//! thread instead of an OS thread spawn. Spawning cost 50–60 µs per call on the Xeon this
+//! The worker thread every two-way split runs its second half on: one process-wide pool
+//! (rayon) of one persistent thread — the caller runs the first half itself — so a split
+//! kernel call, GEMM or LU update pays a wake-up of a waiting thread instead of an OS thread
+//! spawn. (With two workers, the idle one spun looking for work and took time slices from
+//! the two busy threads on this 2-core machine.) Spawning cost 50–60 µs per call on the Xeon this
 //! was measured on (the second thread of a 2 ms dense layer started that much after the
 //! first); the pool's hand-off costs a few microseconds.
 //!
@@ -17,7 +19,7 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
+            .num_threads(1)
             .thread_name(|i| format!("numfuse-worker-{i}"))
             .build()
             .ok()
