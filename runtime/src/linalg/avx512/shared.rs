@@ -65,11 +65,7 @@ impl<'a, T: Element> SharedPack<'a, T> {
 
     /// Panels of the shared operand per `K` block, and the width of one panel.
     fn panels(&self) -> (usize, usize) {
-        if self.by_cols {
-            (self.d.mp, T::MR)
-        } else {
-            (self.d.np, T::NR)
-        }
+        panel_shape::<T>(self.d, self.by_cols)
     }
 
     /// `K` block `kb`, packed (this thread helping), as its `panels × kc × width` slice.
@@ -139,7 +135,18 @@ impl<'a, T: Element> SharedPack<'a, T> {
 /// Elements of the packed shared operand: every `K` block's panels, zero-padded to whole
 /// panels.
 pub(super) fn shared_len<T: Element>(d: Dims, by_cols: bool) -> usize {
-    d.k * if by_cols { d.mp * T::MR } else { d.np * T::NR }
+    let (panels, width) = panel_shape::<T>(d, by_cols);
+    d.k * panels * width
+}
+
+/// Panels of the shared operand per `K` block and the width of one panel: `a`'s `MR`-row
+/// panels (`by_cols`) or `b`'s `NR`-column panels.
+fn panel_shape<T: Element>(d: Dims, by_cols: bool) -> (usize, usize) {
+    if by_cols {
+        (d.mp, T::MR)
+    } else {
+        (d.np, T::NR)
+    }
 }
 
 #[cfg(test)]
@@ -193,42 +200,45 @@ mod tests {
         out
     }
 
+    /// Runs `check` on a fresh `SharedPack` over `data` (both operand roles), with the
+    /// directly packed reference and the dimensions.
+    fn with_fixture(data: &[f64], check: impl Fn(&SharedPack<f64>, &[f64], Dims)) {
+        for by_cols in [true, false] {
+            let (x, d) = (matrix(data), dims(by_cols));
+            let want = reference(&x, d, by_cols);
+            let mut buf = vec![f64::NAN; want.len()];
+            check(&SharedPack::new(x, x, d, by_cols, &mut buf), &want, d);
+        }
+    }
+
     #[test]
     fn blocks_asked_out_of_order_on_one_thread_match_direct_packing() {
         let data: Vec<f64> = (0..3500).map(|i| i as f64 * 0.5 - 7.0).collect();
-        for by_cols in [true, false] {
-            let (x, d) = (matrix(&data), dims(by_cols));
-            let want = reference(&x, d, by_cols);
-            let mut buf = vec![f64::NAN; want.len()];
-            let sp = SharedPack::new(x, x, d, by_cols, &mut buf);
+        with_fixture(&data, |sp, want, d| {
             let nk = d.k.div_ceil(d.kc);
+            let (panels, width) = sp.panels();
             let mut got = Vec::new();
             for kb in (0..nk).rev().chain(0..nk) {
                 let (k0, _) = d.block(kb);
-                let width = if by_cols { d.mp * 12 } else { d.np * 16 };
-                got.push((k0 * width, sp.block(kb).to_vec()));
+                got.push((k0 * panels * width, sp.block(kb).to_vec()));
             }
             for (lo, block) in got {
                 assert_eq!(block, want[lo..lo + block.len()]);
             }
-        }
+        });
     }
 
     #[test]
     fn two_threads_packing_together_match_direct_packing() {
         let data: Vec<f64> = (0..3500).map(|i| (i as f64).sin()).collect();
-        for by_cols in [true, false] {
-            let (x, d) = (matrix(&data), dims(by_cols));
-            let want = reference(&x, d, by_cols);
-            let mut buf = vec![f64::NAN; want.len()];
-            let sp = SharedPack::new(x, x, d, by_cols, &mut buf);
+        with_fixture(&data, |sp, want, d| {
             let nk = d.k.div_ceil(d.kc);
             let all = |sp: &SharedPack<f64>| -> Vec<f64> {
                 (0..nk).flat_map(|kb| sp.block(kb).to_vec()).collect()
             };
-            let (g0, g1) = crate::workers::join(|| all(&sp), || all(&sp));
+            let (g0, g1) = crate::workers::join(|| all(sp), || all(sp));
             assert_eq!(g0, want);
             assert_eq!(g1, want);
-        }
+        });
     }
 }
