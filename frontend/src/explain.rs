@@ -82,12 +82,13 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
         let (secs, gbs) = rate(run.bytes, run.run_time);
         let _ = writeln!(
             s,
-            "== kernel {i}: {} ops, {} | compile {:.0} µs | run {:.1} µs on {} thread(s) | {:.2} GB/s ==",
+            "== kernel {i}: {} ops, {} | compile {:.0} µs | run {:.1} µs on {} thread(s){} | {:.2} GB/s ==",
             run.kernel.op_count(),
             if run.cache_hit { "cache hit" } else { "compiled" },
             run.compile_time.as_secs_f64() * 1e6,
             secs * 1e6,
             run.threads,
+            grouped(run.rows_grouped),
             gbs
         );
         if level >= 2 {
@@ -178,5 +179,14 @@ impl Array {
     #[track_caller]
     pub fn explain(&self) -> String {
         crate::array::ok(self.try_explain())
+    }
+}
+
+/// The note on short rows grouped into one loop run (`runtime/src/exec/widen.rs`).
+fn grouped(k: usize) -> String {
+    if k > 1 {
+        format!(", rows grouped by {k}")
+    } else {
+        String::new()
     }
 }

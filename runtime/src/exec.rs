@@ -33,8 +33,9 @@ mod memory;
 mod plan;
 mod segment;
 mod split;
+mod widen;
 
-use bind::{bind_view, call_split, specialise, Bound};
+use bind::{bind_view, specialise, Bound};
 use dest::Dest;
 pub use dest::{direct_writes, eval_into};
 pub use library::LibraryRun;
@@ -80,6 +81,8 @@ pub struct KernelRun {
     pub bytes: usize,
     /// Threads used.
     pub threads: usize,
+    /// Short rows grouped `k` to one run (`exec/widen.rs`); 1 when not grouped.
+    pub rows_grouped: usize,
 }
 
 /// The record of one evaluation.
@@ -307,7 +310,7 @@ impl Executor<'_> {
                 .collect();
             invoke(&spec, &shape, &ptrs, &flat, threads, split)
         };
-        let (clif, compile_time, hit) = match (dest_slot, &self.dest) {
+        let (clif, compile_time, hit, rows_grouped) = match (dest_slot, &self.dest) {
             (Some(slot), Some(d)) => d.array.with_base_ptr(|base| {
                 out_ptrs[slot] = base;
                 call(&out_ptrs)
@@ -331,13 +334,15 @@ impl Executor<'_> {
             run_time,
             bytes,
             threads,
+            rows_grouped,
         });
         Ok(())
     }
 }
 
 /// Calls a specialised kernel (split outer reductions through `split::run`); returns its
-/// Cranelift IR, compile time (zero on a cache hit) and whether the cache had it.
+/// Cranelift IR, compile time (zero on a cache hit), whether the cache had it and how many
+/// short rows were grouped into one (1: none).
 fn invoke(
     spec: &Kernel,
     shape: &[i64],
@@ -345,18 +350,18 @@ fn invoke(
     flat: &[i64],
     threads: usize,
     split: bool,
-) -> Result<(Arc<String>, Duration, bool)> {
+) -> Result<(Arc<String>, Duration, bool, usize)> {
     if split {
         let info = split::run(spec, shape, ptrs, flat, threads)?;
-        return Ok((info.clif, info.compile_time, info.cache_hit));
+        return Ok((info.clif, info.compile_time, info.cache_hit, 1));
     }
     let (compiled, hit) = get_or_compile(spec)
         .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
-    call_split(&compiled.func, shape, ptrs, flat, spec.rank, threads);
+    let grouped = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
     let ct = if hit {
         Duration::ZERO
     } else {
         compiled.compile_time
     };
-    Ok((compiled.clif.clone(), ct, hit))
+    Ok((compiled.clif.clone(), ct, hit, grouped))
 }

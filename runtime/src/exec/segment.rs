@@ -224,6 +224,7 @@ impl Executor<'_> {
             run_time: Duration::ZERO,
             bytes,
             threads: 1,
+            rows_grouped: 1,
         };
         Ok(BlockKernel {
             compiled,
