@@ -11,6 +11,9 @@ use numfuse as nf;
 use numfuse::s;
 use numfuse_tests::support::{bits, ramp};
 
+/// A named expression, rebuilt on each call.
+type Case<'a> = (&'a str, Box<dyn Fn() -> nf::Array + 'a>);
+
 fn grouped(y: &nf::Array) -> bool {
     y.explain().contains("rows grouped by")
 }
@@ -47,7 +50,7 @@ fn broadcast_rows_of_any_stride_scalars_and_dtypes() {
     let wide = ramp(&[16], 0.9);
     let reversed = || wide.slice(s![7..;-1]); // 8 elements, stride −1
     let stepped = || wide.slice(s![..;2]); // 8 elements, stride 2
-    let cases: Vec<(&str, Box<dyn Fn() -> nf::Array>)> = vec![
+    let cases: Vec<Case> = vec![
         ("reversed row", Box::new(|| &x / reversed())),
         ("stepped row", Box::new(|| &x * stepped() - 0.5)),
         ("scalar and row", Box::new(|| (&x * 3.0 + stepped()) / 7.0)),
@@ -79,7 +82,7 @@ fn layouts_that_cannot_be_grouped_run_as_before() {
     let xt = ramp(&[8, 1000], 0.6);
     let cube = ramp(&[4, 500, 8], 0.1);
     let per_plane = ramp(&[4, 1, 8], 0.5);
-    let cases: Vec<(&str, Box<dyn Fn() -> nf::Array>)> = vec![
+    let cases: Vec<Case> = vec![
         // a column broadcast varies within a group of rows
         ("column broadcast", Box::new(|| &x - &col)),
         // rows of a transposed view are not one flat run
