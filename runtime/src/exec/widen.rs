@@ -41,61 +41,10 @@ pub(super) fn call(
     threads: usize,
 ) -> usize {
     let rank = spec.rank;
-    match walks(spec, shape, flat) {
-        Some(walks) => {
-            call_widened(f, spec, shape, ptrs, flat, threads, &walks);
-            group(shape[rank - 1]) as usize
-        }
-        None => {
-            call_split(f, shape, ptrs, flat, rank, threads);
-            1
-        }
-    }
-}
-
-/// Each operand's walk when the kernel's rows can be grouped, `None` otherwise.
-fn walks(spec: &Kernel, shape: &[i64], flat: &[i64]) -> Option<Vec<Walk>> {
-    let rank = spec.rank;
-    if spec.reduced != 0 || rank < 2 {
-        return None;
-    }
-    let (rows, n) = (shape[rank - 2], shape[rank - 1]);
-    if n >= NARROW || rows < 2 * group(n) {
-        return None;
-    }
-    let mut any_tiled = false;
-    let walks = (0..spec.operands.len())
-        .map(|o| {
-            let s = &flat[o * rank..(o + 1) * rank];
-            let (s0, s1) = (s[rank - 2], s[rank - 1]);
-            if s0 == n * s1 {
-                Some(Walk::Flat)
-            } else if s[..rank - 1].iter().all(|&x| x == 0) {
-                any_tiled = true;
-                Some(Walk::Tiled)
-            } else {
-                None
-            }
-        })
-        .collect::<Option<Vec<Walk>>>()?;
-    any_tiled.then_some(walks)
-}
-
-/// Rows per group for rows of `n` elements.
-fn group(n: i64) -> i64 {
-    (WIDE + n - 1) / n
-}
-
-fn call_widened(
-    f: &KernelFn,
-    spec: &Kernel,
-    shape: &[i64],
-    ptrs: &[*mut u8],
-    flat: &[i64],
-    threads: usize,
-    walks: &[Walk],
-) {
-    let rank = spec.rank;
+    let Some(walks) = walks(spec, shape, flat) else {
+        call_split(f, shape, ptrs, flat, rank, threads);
+        return 1;
+    };
     let (rows, n) = (shape[rank - 2], shape[rank - 1]);
     let k = group(n);
     let mut tiles: Vec<Vec<u64>> = Vec::new();
@@ -131,6 +80,41 @@ fn call_widened(
         call_split(f, &rest_shape, &rest, flat, rank, 1);
     }
     drop(tiles); // the tiles outlive both calls
+    k as usize
+}
+
+/// Each operand's walk when the kernel's rows can be grouped, `None` otherwise.
+fn walks(spec: &Kernel, shape: &[i64], flat: &[i64]) -> Option<Vec<Walk>> {
+    let rank = spec.rank;
+    if spec.reduced != 0 || rank < 2 {
+        return None;
+    }
+    let (rows, n) = (shape[rank - 2], shape[rank - 1]);
+    // n ≤ 1: no loop to widen (and an empty row has no group size)
+    if n < 2 || n >= NARROW || rows < 2 * group(n) {
+        return None;
+    }
+    let mut any_tiled = false;
+    let walks = (0..spec.operands.len())
+        .map(|o| {
+            let s = &flat[o * rank..(o + 1) * rank];
+            let (s0, s1) = (s[rank - 2], s[rank - 1]);
+            if s0 == n * s1 {
+                Some(Walk::Flat)
+            } else if s[..rank - 1].iter().all(|&x| x == 0) {
+                any_tiled = true;
+                Some(Walk::Tiled)
+            } else {
+                None
+            }
+        })
+        .collect::<Option<Vec<Walk>>>()?;
+    any_tiled.then_some(walks)
+}
+
+/// Rows per group for rows of `n` elements.
+fn group(n: i64) -> i64 {
+    (WIDE + n - 1) / n
 }
 
 /// `k` contiguous copies of the `n` elements of `item` bytes at `p`, `stride` bytes apart.
