@@ -91,7 +91,7 @@ fn walks(spec: &Kernel, shape: &[i64], flat: &[i64]) -> Option<Vec<Walk>> {
     }
     let (rows, n) = (shape[rank - 2], shape[rank - 1]);
     // n ≤ 1: no loop to widen (and an empty row has no group size)
-    if n < 2 || n >= NARROW || rows < 2 * group(n) {
+    if !(2..NARROW).contains(&n) || rows < 2 * group(n) {
         return None;
     }
     let mut any_tiled = false;
