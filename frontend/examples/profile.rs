@@ -1,7 +1,8 @@
 //! Times one seed workload repeatedly (for profilers and `NUMFUSE_EXPLAIN=1`):
 //! `cargo run --release --example profile -- softmax 20` (workloads: softmax, zscore, sigmoid,
-//! exp, imgnorm, colnorm ((x − m) / s on 1M×8 with (1,8) m, s), flatnorm (the same on 8M with scalars), tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a third argument `eager` or
-//! `interpret` picks the mode).
+//! exp, imgnorm, colnorm (`(x − m) / s` on 1M×8 with (1,8) `m`, `s`), flatnorm (the same on 8M
+//! with scalars), tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a
+//! third argument `eager` or `interpret` picks the mode).
 
 use numfuse as nf;
 use std::time::Instant;

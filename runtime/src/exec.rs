@@ -310,14 +310,14 @@ impl Executor<'_> {
                 .collect();
             invoke(&spec, &shape, &ptrs, &flat, threads, split)
         };
-        let (clif, compile_time, hit, rows_grouped) = match (dest_slot, &self.dest) {
+        let info = match (dest_slot, &self.dest) {
             (Some(slot), Some(d)) => d.array.with_base_ptr(|base| {
                 out_ptrs[slot] = base;
                 call(&out_ptrs)
             })?,
             _ => call(&out_ptrs)?,
         };
-        let run_time = start.elapsed().saturating_sub(compile_time);
+        let run_time = start.elapsed().saturating_sub(info.compile_time);
         drop(sources);
         let bytes = bound.iter().map(|b| b.bytes).sum();
         for (slot, (node, bytes)) in outs.into_iter().enumerate() {
@@ -328,21 +328,29 @@ impl Executor<'_> {
         }
         self.runs.push(KernelRun {
             kernel: spec,
-            clif,
-            compile_time,
-            cache_hit: hit,
+            clif: info.clif,
+            compile_time: info.compile_time,
+            cache_hit: info.cache_hit,
             run_time,
             bytes,
             threads,
-            rows_grouped,
+            rows_grouped: info.rows_grouped,
         });
         Ok(())
     }
 }
 
-/// Calls a specialised kernel (split outer reductions through `split::run`); returns its
-/// Cranelift IR, compile time (zero on a cache hit), whether the cache had it and how many
-/// short rows were grouped into one (1: none).
+/// What one kernel call compiled and how it ran, for the report.
+struct CallInfo {
+    clif: Arc<String>,
+    /// Zero on a cache hit.
+    compile_time: Duration,
+    cache_hit: bool,
+    /// Short rows grouped into one run (`exec/widen.rs`); 1: none.
+    rows_grouped: usize,
+}
+
+/// Calls a specialised kernel (split outer reductions through `split::run`).
 fn invoke(
     spec: &Kernel,
     shape: &[i64],
@@ -350,18 +358,21 @@ fn invoke(
     flat: &[i64],
     threads: usize,
     split: bool,
-) -> Result<(Arc<String>, Duration, bool, usize)> {
+) -> Result<CallInfo> {
     if split {
-        let info = split::run(spec, shape, ptrs, flat, threads)?;
-        return Ok((info.clif, info.compile_time, info.cache_hit, 1));
+        return split::run(spec, shape, ptrs, flat, threads);
     }
     let (compiled, hit) = get_or_compile(spec)
         .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
-    let grouped = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
-    let ct = if hit {
-        Duration::ZERO
-    } else {
-        compiled.compile_time
-    };
-    Ok((compiled.clif.clone(), ct, hit, grouped))
+    let rows_grouped = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
+    Ok(CallInfo {
+        clif: compiled.clif.clone(),
+        compile_time: if hit {
+            Duration::ZERO
+        } else {
+            compiled.compile_time
+        },
+        cache_hit: hit,
+        rows_grouped,
+    })
 }

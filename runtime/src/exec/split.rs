@@ -7,6 +7,7 @@
 //! (see `Kernel::split_partial`). The number of chunks depends only on the size, never on the
 //! thread count, so results are identical for one and two threads.
 
+use super::CallInfo;
 use crate::buffer::Bytes;
 use numfuse_codegen::{get_or_compile, CallArgs, KernelFn};
 use numfuse_ir::kernel::Kernel;
@@ -34,13 +35,6 @@ pub(super) fn eligible(spec: &Kernel, shape: &[i64]) -> bool {
     spec.reduced > 0 && shape_ok && shape[kept] >= 2 && shape.iter().product::<i64>() >= SPLIT_MIN
 }
 
-/// What the split run compiled, for the report.
-pub(super) struct SplitInfo {
-    pub(super) clif: Arc<String>,
-    pub(super) compile_time: Duration,
-    pub(super) cache_hit: bool,
-}
-
 /// Runs `spec` as chunk partials plus a finish pass. `ptrs`/`strides` are the operands of
 /// `spec` bound as for a direct call (outputs are written by the finish pass only).
 pub(super) fn run(
@@ -49,7 +43,7 @@ pub(super) fn run(
     ptrs: &[*mut u8],
     strides: &[i64],
     threads: usize,
-) -> Result<SplitInfo> {
+) -> Result<CallInfo> {
     let jit = |k: &Kernel| {
         get_or_compile(k).map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))
     };
@@ -123,7 +117,7 @@ pub(super) fn run(
     let f_shape: Vec<i64> = shape[..kept].iter().copied().chain([chunks]).collect();
     call(&finish.func, &f_shape, &f_ptrs, &f_strides);
     drop(partials);
-    Ok(SplitInfo {
+    Ok(CallInfo {
         clif: Arc::new(format!("{}\n{}", partial.clif, finish.clif)),
         compile_time: if hit_p {
             Duration::ZERO
@@ -135,6 +129,7 @@ pub(super) fn run(
             finish.compile_time
         },
         cache_hit: hit_p && hit_f,
+        rows_grouped: 1,
     })
 }
 
