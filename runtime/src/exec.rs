@@ -16,7 +16,7 @@ use crate::buffer::Bytes;
 use crate::interp;
 use crate::ndarray::NdArray;
 use memory::Source;
-use numfuse_codegen::get_or_compile;
+use numfuse_codegen::{get_or_compile, Compiled};
 use numfuse_ir::kernel::{Kernel, Role};
 use numfuse_ir::{Error, Graph, NodeId, Op, Result};
 use numfuse_optimizer::memplan::{MemoryPlan, Placement};
@@ -362,10 +362,17 @@ fn invoke(
     if split {
         return split::run(spec, shape, ptrs, flat, threads);
     }
+    let (compiled, mut info) = compile(spec)?;
+    info.rows_grouped = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
+    Ok(info)
+}
+
+/// The compiled kernel for `spec` (from the cache or compiled now) and its report entry
+/// (rows not grouped).
+fn compile(spec: &Kernel) -> Result<(Compiled, CallInfo)> {
     let (compiled, hit) = get_or_compile(spec)
         .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
-    let rows_grouped = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
-    Ok(CallInfo {
+    let info = CallInfo {
         clif: compiled.clif.clone(),
         compile_time: if hit {
             Duration::ZERO
@@ -373,6 +380,7 @@ fn invoke(
             compiled.compile_time
         },
         cache_hit: hit,
-        rows_grouped,
-    })
+        rows_grouped: 1,
+    };
+    Ok((compiled, info))
 }

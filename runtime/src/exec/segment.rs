@@ -14,7 +14,6 @@ use super::{bind_view, specialise, Bound, Executor, KernelRun, PARALLEL_WORK};
 use crate::buffer::Bytes;
 use crate::interp;
 use crate::ndarray::NdArray;
-use numfuse_codegen::get_or_compile;
 use numfuse_ir::kernel::Role;
 use numfuse_ir::{DType, Error, NodeId, Result};
 use numfuse_optimizer::segment::block_chain;
@@ -208,23 +207,18 @@ impl Executor<'_> {
             }
         }
         let (spec, shape, strides) = specialise(&k.kernel, &iter_shape, &bound);
-        let (compiled, hit) = get_or_compile(&spec)
-            .map_err(|e| Error::Value(format!("internal error: JIT failed: {e}")))?;
+        let (compiled, info) = super::compile(&spec)?;
         let per_row = shape.first().copied().unwrap_or(1) / b as i64;
         let bytes = bound.iter().map(|x| x.bytes).sum();
         let run = KernelRun {
             kernel: spec,
-            clif: compiled.clif.clone(),
-            compile_time: if hit {
-                Duration::ZERO
-            } else {
-                compiled.compile_time
-            },
-            cache_hit: hit,
+            clif: info.clif,
+            compile_time: info.compile_time,
+            cache_hit: info.cache_hit,
             run_time: Duration::ZERO,
             bytes,
             threads: 1,
-            rows_grouped: 1,
+            rows_grouped: info.rows_grouped,
         };
         Ok(BlockKernel {
             compiled,
