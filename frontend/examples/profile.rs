@@ -1,6 +1,7 @@
 //! Times one seed workload repeatedly (for profilers and `NUMFUSE_EXPLAIN=1`):
 //! `cargo run --release --example profile -- softmax 20` (workloads: softmax, zscore, sigmoid,
-//! exp, imgnorm, colnorm (`(x − m) / s` on 1M×8 with (1,8) `m`, `s`), flatnorm (the same on 8M
+//! exp, imgnorm, colnorm (`(x − m) / s` on 1M×8 with (1,8) `m`, `s`), colmean and colstd
+//! (z-score's statistics alone), flatnorm (the same on 8M
 //! with scalars), tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a
 //! third argument `eager` or `interpret` picks the mode).
 
@@ -87,7 +88,7 @@ fn main() {
     }
     let x = match name {
         "softmax" | "rowmax" | "rowsum" => data(&[4096, 1024], 0.6),
-        "zscore" | "colnorm" => data(&[1_000_000, 8], 0.5),
+        "zscore" | "colnorm" | "colmean" | "colstd" => data(&[1_000_000, 8], 0.5),
         "flatnorm" => data(&[8_000_000], 0.5),
         w if w.starts_with("rowsum") && w.len() > 6 => {
             // rowsumW: row sums of a (1000000, W) matrix (short rows)
@@ -107,6 +108,8 @@ fn main() {
         "sigmoid" => 1.0 / (1.0 + (-x).exp()),
         "colnorm" => (x - data(&[1, 8], 0.1)) / (data(&[1, 8], 0.2).abs() + 0.5),
         "flatnorm" => (x - 0.1) / 1.7,
+        "colmean" => x.mean(nf::axis(0).keepdims(true)),
+        "colstd" => x.std(nf::axis(0).keepdims(true)),
         "exp" => x.exp(),
         "rowmax" => x.max(-1),
         w if w.starts_with("rowsum") => x.sum(-1),

@@ -7,7 +7,6 @@
 use numfuse_ir::Graph;
 use numfuse_optimizer::{optimize, OptConfig};
 use rustc_hash::FxHashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// At most this many optimized graphs are kept.
@@ -27,33 +26,14 @@ fn cache() -> &'static Mutex<(Cache, usize)> {
     CACHE.get_or_init(|| Mutex::new((Cache::default(), 0)))
 }
 
-fn fingerprint(g: &Graph) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    for n in g.nodes() {
-        n.op.hash(&mut h);
-        n.inputs.hash(&mut h);
-        n.shape.hash(&mut h);
-        n.dtype.hash(&mut h);
-        n.origin
-            .map(|o| (o.file(), o.line(), o.column()))
-            .hash(&mut h);
-    }
-    g.outputs().hash(&mut h);
-    h.finish()
-}
-
-fn same_graph(a: &Graph, b: &Graph) -> bool {
-    a.nodes() == b.nodes() && a.outputs() == b.outputs() && a.inputs() == b.inputs()
-}
-
 /// [`optimize`], memoized by graph structure and configuration.
 pub(crate) fn optimize_cached(g: Graph, config: &OptConfig) -> Arc<Graph> {
-    let key = fingerprint(&g);
+    let key = g.structure_hash();
     let hit = {
         let c = cache().lock().unwrap_or_else(|p| p.into_inner());
         c.0.get(&key).and_then(|v| {
             v.iter()
-                .find(|e| e.config == *config && same_graph(&e.graph, &g))
+                .find(|e| e.config == *config && e.graph.same_structure(&g))
                 .map(|e| e.optimized.clone())
         })
     };
@@ -61,7 +41,7 @@ pub(crate) fn optimize_cached(g: Graph, config: &OptConfig) -> Arc<Graph> {
         return optimized.unwrap_or_else(|| Arc::new(g));
     }
     let (optimized, _) = optimize(&g, config);
-    let optimized = (!same_graph(&optimized, &g)).then(|| Arc::new(optimized));
+    let optimized = (!optimized.same_structure(&g)).then(|| Arc::new(optimized));
     let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
     if c.1 >= CAPACITY {
         c.0.clear();

@@ -207,6 +207,29 @@ impl Graph {
         let n = self.node(id);
         (n.shape.clone(), n.dtype)
     }
+    /// A hash of the whole structure — every node's op, inputs, shape, dtype and source
+    /// location, and the outputs — for caches keyed by graph (compare candidates with
+    /// [`Graph::same_structure`]; equal structures hash equally).
+    pub fn structure_hash(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = rustc_hash::FxHasher::default();
+        for n in &self.nodes {
+            n.op.hash(&mut h);
+            n.inputs.hash(&mut h);
+            n.shape.hash(&mut h);
+            n.dtype.hash(&mut h);
+            n.origin
+                .map(|o| (o.file(), o.line(), o.column()))
+                .hash(&mut h);
+        }
+        self.outputs.hash(&mut h);
+        h.finish()
+    }
+    /// Whether both graphs have the same nodes (with their source locations), inputs and
+    /// outputs: anything computed from one holds for the other.
+    pub fn same_structure(&self, other: &Graph) -> bool {
+        self.nodes == other.nodes && self.outputs == other.outputs && self.inputs == other.inputs
+    }
     /// How many nodes use each node as an input (outputs count once more).
     pub fn use_counts(&self) -> Vec<u32> {
         let mut counts = vec![0u32; self.nodes.len()];

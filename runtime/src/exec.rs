@@ -39,7 +39,7 @@ use bind::{bind_view, specialise, Bound};
 use dest::Dest;
 pub use dest::{direct_writes, eval_into};
 pub use library::LibraryRun;
-pub use plan::plan_schedule;
+pub use plan::{plan_cache_counts, plan_cached, plan_schedule};
 
 static MIN_WORK: AtomicUsize = AtomicUsize::new(1 << 15);
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(2);
@@ -111,8 +111,8 @@ pub fn eval(
     if graph_work(graph) < jit_threshold() {
         return interp::eval(graph, inputs);
     }
-    let (sched, plan) = plan_schedule(graph);
-    run(graph, inputs, &sched, &plan, report, None)
+    let planned = plan_cached(graph);
+    run(graph, inputs, &planned.0, &planned.1, report, None)
 }
 
 /// Elements computed by all nodes of `graph` (compared with [`jit_threshold`]).

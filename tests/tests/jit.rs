@@ -310,3 +310,33 @@ fn zscore_and_softmax_peak_memory_is_one_output() {
     }
     nf::set_jit_threshold(1 << 15);
 }
+
+/// Evaluating an expression of the same structure again (new data, same shapes) reuses its
+/// schedule and memory plan, and gives the same answers as planning afresh.
+#[test]
+fn the_same_graph_is_planned_once() {
+    let _g = SETTINGS.lock().unwrap_or_else(|e| e.into_inner());
+    nf::set_jit_threshold(0);
+    let run = |phase: f64| softmax(&numfuse_tests::support::ramp(&[37, 129], phase)).eval();
+    let first = run(0.1);
+    let (hits, _) = numfuse_runtime::exec::plan_cache_counts();
+    let again = run(0.1);
+    let other = run(0.7);
+    let (hits_after, _) = numfuse_runtime::exec::plan_cache_counts();
+    assert!(hits_after >= hits + 2, "{hits} → {hits_after}");
+    assert_eq!(
+        first.to_vec::<f64>().unwrap(),
+        again.to_vec::<f64>().unwrap()
+    );
+    let fresh = nf::with_mode(nf::Mode::Interpret, || {
+        softmax(&numfuse_tests::support::ramp(&[37, 129], 0.7)).eval()
+    });
+    let (a, b) = (
+        other.to_vec::<f64>().unwrap(),
+        fresh.to_vec::<f64>().unwrap(),
+    );
+    for (x, y) in a.iter().zip(&b) {
+        assert!((x - y).abs() <= 4.0 * f64::EPSILON * y.abs(), "{x} vs {y}");
+    }
+    nf::set_jit_threshold(1 << 15);
+}

@@ -12,7 +12,7 @@
 //! an input of the expression (at any index: shifted, reversed, transposed), the storage is
 //! copied before the kernel writes and every read still sees the old values.
 
-use super::{graph_work, jit_threshold, plan_schedule, run, ExecReport};
+use super::{graph_work, jit_threshold, plan_cached, run, ExecReport};
 use crate::interp;
 use crate::ndarray::NdArray;
 use numfuse_ir::{Graph, NodeId, Result};
@@ -66,16 +66,17 @@ pub fn eval_into(
     if graph_work(graph) < jit_threshold() {
         return interp::eval(graph, inputs).map(Some);
     }
-    let (sched, plan) = plan_schedule(graph);
+    let planned = plan_cached(graph);
+    let (sched, plan) = (&planned.0, &planned.1);
     let target = match graph.outputs() {
-        [x] if fits(graph, &sched, *x, dest) => Some(Dest {
+        [x] if fits(graph, sched, *x, dest) => Some(Dest {
             node: *x,
             array: dest.clone(),
         }),
         _ => None,
     };
     let direct = target.is_some();
-    let values = run(graph, inputs, &sched, &plan, report, target)?;
+    let values = run(graph, inputs, sched, plan, report, target)?;
     if !direct {
         return Ok(Some(values));
     }

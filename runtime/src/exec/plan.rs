@@ -1,10 +1,76 @@
 //! The schedule the executor runs: the scheduler's kernels and library steps, the
 //! row-blocked segments, and the memory plan — with the vector-math preferences of this CPU
-//! (`crate::libcall::prefers_vmath`) applied only where they pay.
+//! (`crate::libcall::prefers_vmath`) applied only where they pay — memoized by graph
+//! structure, so evaluating the same expression again (a loop body) does not schedule it
+//! again.
 
 use numfuse_ir::{Graph, NodeId};
 use numfuse_optimizer::memplan::MemoryPlan;
 use numfuse_optimizer::{schedule, Schedule, Step};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// At most this many planned graphs are kept; the cache is cleared when full.
+const CAPACITY: usize = 512;
+
+/// A planned graph: the graph it was planned for, its schedule and memory plan.
+type Planned = (Graph, Arc<(Schedule, MemoryPlan)>);
+
+struct PlanCache {
+    by_hash: HashMap<u64, Vec<Planned>>,
+    len: usize,
+}
+
+static HITS: AtomicU64 = AtomicU64::new(0);
+static MISSES: AtomicU64 = AtomicU64::new(0);
+
+fn cache() -> &'static Mutex<PlanCache> {
+    static CACHE: OnceLock<Mutex<PlanCache>> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        Mutex::new(PlanCache {
+            by_hash: HashMap::new(),
+            len: 0,
+        })
+    })
+}
+
+/// Lookups of [`plan_cached`] so far: `(hits, misses)`.
+pub fn plan_cache_counts() -> (u64, u64) {
+    (HITS.load(Ordering::Relaxed), MISSES.load(Ordering::Relaxed))
+}
+
+/// [`plan_schedule`], memoized by graph structure ([`Graph::same_structure`]: a hash
+/// collision never returns another graph's plan). The schedule depends on the graph alone
+/// (and on this CPU, fixed for the process), never on the input data or layouts.
+pub fn plan_cached(graph: &Graph) -> Arc<(Schedule, MemoryPlan)> {
+    let key = graph.structure_hash();
+    let hit = {
+        let c = cache().lock().unwrap_or_else(|p| p.into_inner());
+        c.by_hash.get(&key).and_then(|v| {
+            v.iter()
+                .find(|(g, _)| g.same_structure(graph))
+                .map(|(_, p)| p.clone())
+        })
+    };
+    if let Some(planned) = hit {
+        HITS.fetch_add(1, Ordering::Relaxed);
+        return planned;
+    }
+    MISSES.fetch_add(1, Ordering::Relaxed);
+    let planned = Arc::new(plan_schedule(graph));
+    let mut c = cache().lock().unwrap_or_else(|p| p.into_inner());
+    if c.len >= CAPACITY {
+        c.by_hash.clear();
+        c.len = 0;
+    }
+    c.len += 1;
+    c.by_hash
+        .entry(key)
+        .or_default()
+        .push((graph.clone(), planned.clone()));
+    planned
+}
 
 /// The library steps for nodes that satisfy `prefer` but ran into no segment.
 fn library_steps_outside_segments(
