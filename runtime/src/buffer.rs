@@ -76,7 +76,7 @@ impl Bytes {
     /// A buffer holding a copy of `data`.
     pub fn from_slice<T: Pod>(data: &[T]) -> Bytes {
         let mut b = Bytes::zeroed(T::DTYPE, data.len());
-        b.as_mut_slice::<T>().copy_from_slice(data);
+        crate::copy::copy_elems(b.as_mut_slice::<T>(), data);
         b
     }
 

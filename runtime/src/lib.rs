@@ -6,7 +6,8 @@
 //!   with plain strided loops — slow, obviously correct, and the oracle for every other engine;
 //! * [`exec`]: the executor of compiled schedules (fused kernels from the JIT, library
 //!   steps), with the interpretation threshold and per-kernel reports;
-//! * [`format`]: NumPy-style printing.
+//! * [`format`]: NumPy-style printing;
+//! * [`copy`]: contiguous copies that avoid a slow `memcpy` path of some CPUs.
 
 pub use half;
 pub use num_complex;
@@ -14,6 +15,7 @@ pub use numfuse_ir;
 
 pub mod buffer;
 pub mod cast;
+pub mod copy;
 pub mod exec;
 pub mod fft;
 pub mod format;

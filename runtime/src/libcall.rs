@@ -102,7 +102,7 @@ fn contiguous_copy(x: &NdArray) -> NdArray {
     let data = x.data();
     crate::with_dtype!(x.dtype(), T => {
         let src = &data.as_slice::<T>()[x.offset()..x.offset() + x.size()];
-        out.as_mut_slice::<T>().copy_from_slice(src);
+        crate::copy::copy_elems(out.as_mut_slice::<T>(), src);
     });
     NdArray::from_bytes(out, x.shape().clone())
 }

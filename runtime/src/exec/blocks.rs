@@ -160,7 +160,11 @@ fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
             // when they differ the regions do not overlap (distinct buffers).
             unsafe {
                 if src != dst {
-                    std::ptr::copy_nonoverlapping(src, dst, n * dtype.itemsize());
+                    let bytes = n * dtype.itemsize();
+                    crate::copy::copy_elems(
+                        std::slice::from_raw_parts_mut(dst, bytes),
+                        std::slice::from_raw_parts(src, bytes),
+                    );
                 }
                 match dtype {
                     DType::Float64 => {
