@@ -6,9 +6,8 @@
 //! 4 KB (8 KB and 64 KB copies; 512 B, 2 KB and ≥ 1 MB copies are not affected). Buffers
 //! are 64-byte aligned, but views start at any element: `x[505:]` of a float64 array starts
 //! 4040 bytes into `x`'s memory, so a copy of it into an aligned buffer lands 56 bytes after
-//! it modulo 4 KB. [`copy_elems`]
-//! copies those cases in pieces of 2 KB, which glibc copies with vector moves, and every
-//! other case with one `memcpy`.
+//! it modulo 4 KB. [`copy_elems`] copies those cases in pieces of 2 KB, which glibc copies
+//! with vector moves, and every other case with one `memcpy`.
 
 /// Bytes per piece when the distance is unlucky: below glibc's `rep movsb` threshold.
 const PIECE_BYTES: usize = 2048;
@@ -16,7 +15,7 @@ const PIECE_BYTES: usize = 2048;
 /// Whether a copy from `src` to `dst` of `bytes` bytes would take the slow `rep movsb` path.
 fn unlucky(src: usize, dst: usize, bytes: usize) -> bool {
     let distance = dst.wrapping_sub(src) % 4096;
-    bytes > PIECE_BYTES && bytes < (4 << 20) && (1..64).contains(&distance)
+    bytes > PIECE_BYTES && bytes < (1 << 20) && (1..64).contains(&distance)
 }
 
 /// `dst.copy_from_slice(src)`, in pieces of 2 KB when the addresses would make `memcpy` slow.
@@ -47,7 +46,7 @@ mod tests {
         assert!(!unlucky(4096, 4096 + 64, 8192));
         assert!(!unlucky(4096 + 8, 4096, 8192));
         assert!(!unlucky(4096, 4096 + 8, 2048));
-        assert!(!unlucky(4096, 4096 + 8, 8 << 20));
+        assert!(!unlucky(4096, 4096 + 8, 1 << 20));
     }
 
     /// Every offset pair over sizes around the piece size copies every element.
