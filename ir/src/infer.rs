@@ -163,6 +163,18 @@ pub fn infer(op: &Op, inputs: &[Ty]) -> Result<Ty> {
             expect_arity(op, inputs, 1)?;
             crate::linalg_op::infer_fft(f, &inputs[0])
         }
+        Op::Moments { reduced } => {
+            expect_arity(op, inputs, 1)?;
+            let (s, d) = &inputs[0];
+            if !matches!(d, DType::Float32 | DType::Float64) || *reduced > s.ndim() {
+                return Err(invalid(format!("moments over {reduced} axes of {s} {d}")));
+            }
+            let dims: SmallVec<[usize; 4]> = [2]
+                .into_iter()
+                .chain(s[*reduced..].iter().copied())
+                .collect();
+            Ok((Shape(dims), *d))
+        }
         Op::Diagonal { offset } => {
             expect_arity(op, inputs, 1)?;
             let s = &inputs[0].0;

@@ -344,6 +344,15 @@ pub enum Op {
     Linalg(crate::linalg_op::LinalgOp),
     /// A discrete Fourier transform along one axis.
     Fft(crate::linalg_op::FftOp),
+    /// Both sums of a two-pass variance in one pass over a float array, reduced over its
+    /// leading `reduced` axes: a packed `(2,) + kept` result holding `Σx` and `Σ(x − m)²`
+    /// with `m = Σx / N` (`N` the number of reduced elements, converted to the dtype). Made
+    /// by the optimizer from `sum(x)`, `sum((x − sum(x) / N)²)` pairs; run by the runtime's
+    /// `moments` kernel.
+    Moments {
+        /// How many leading axes are reduced.
+        reduced: usize,
+    },
 }
 
 impl Op {
@@ -376,6 +385,7 @@ impl Op {
                 format!("fft.{}", f.name()),
                 format!("axis={} n={} norm={}", f.axis, f.n, f.norm.name()),
             ),
+            Op::Moments { reduced } => ("moments".into(), format!("reduced={reduced}")),
         };
         (name, attrs)
     }

@@ -20,6 +20,7 @@ pub mod egraph;
 mod kernel_builder;
 pub mod matmul_epilogue;
 pub mod memplan;
+pub mod moments;
 pub mod optimize;
 pub mod schedule;
 pub mod segment;

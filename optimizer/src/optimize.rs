@@ -147,6 +147,8 @@ pub struct OptReport {
     pub time: Duration,
     /// One line per matmul whose elementwise consumers were fused into its output pass.
     pub epilogues: Vec<String>,
+    /// One line per variance whose two sums were fused into one pass ([`crate::moments`]).
+    pub moments: Vec<String>,
 }
 
 impl fmt::Display for OptReport {
@@ -172,6 +174,9 @@ impl fmt::Display for OptReport {
         for e in &self.epilogues {
             writeln!(f, "  matmul epilogue: {e}")?;
         }
+        for m in &self.moments {
+            writeln!(f, "  moments: {m}")?;
+        }
         if let Some(s) = &self.saturation {
             write!(f, "{s}")?;
         }
@@ -195,6 +200,7 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
         other_time: Duration::ZERO,
         time: Duration::ZERO,
         epilogues: Vec::new(),
+        moments: Vec::new(),
     };
     let mode = match cfg.mode {
         OptMode::Disabled => {
@@ -252,6 +258,11 @@ pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
         report.kept_input = false;
     }
     report.epilogues = epilogues;
+    let (out, moments) = crate::moments::fuse(out);
+    if !moments.is_empty() {
+        report.kept_input = false;
+    }
+    report.moments = moments;
     report.nodes.1 = out.len();
     report.time = start.elapsed();
     report.other_time = report.time.saturating_sub(sat_time);

@@ -159,6 +159,13 @@ pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
         }
     }
     fuse_epilogues(g, &uses, &cons, &library, &mut realize, &mut reasons);
+    for (i, node) in g.nodes().iter().enumerate() {
+        let inline = realize[i] == Realize::Inline && is_elementwise(&node.op);
+        if inline && broadcast_operand(g, NodeId(i as u32), &cons) {
+            let why = "broadcast operand (computed once, not per element of its reader)";
+            mark_buffer(i, why, &mut realize, &mut reasons)
+        }
+    }
     // movement ops over realized values are views
     for (i, node) in g.nodes().iter().enumerate() {
         if node.op.is_movement() && realize[i] != Realize::Buffer {
@@ -192,6 +199,38 @@ pub fn schedule(g: &Graph, jit: &dyn Fn(&Node, &Graph) -> bool) -> Schedule {
 /// A value used by several consumers is recomputed in each when its inline cone has at most
 /// this many elementwise ops (cheaper than a round trip through memory), else materialized.
 pub const RECOMPUTE_MAX: usize = 4;
+
+/// A value read through a broadcast at least this many times larger is materialized.
+const BROADCAST_EXPANSION: usize = 64;
+
+/// Whether elementwise `x`, computed from something other than constants, is read through a
+/// broadcast that expands it [`BROADCAST_EXPANSION`]-fold or more (`x / sqrt(v / n)` with `v`
+/// a `(8,)` library result: inlined, the division and the square root would run per element
+/// of the reader instead of once per value).
+fn broadcast_operand(g: &Graph, x: NodeId, cons: &[Vec<NodeId>]) -> bool {
+    let size = g.node(x).shape.size();
+    let from_constants = g.node(x).inputs.iter().all(|&i| {
+        let src = g.node(movement_source(g, i));
+        matches!(src.op, Op::Const { .. })
+    });
+    if from_constants {
+        return false;
+    }
+    let mut stack: Vec<NodeId> = cons[x.index()].clone();
+    while let Some(c) = stack.pop() {
+        let node = g.node(c);
+        if !node.op.is_movement() {
+            continue;
+        }
+        if matches!(node.op, Op::Broadcast(_))
+            && node.shape.size() >= BROADCAST_EXPANSION * size.max(1)
+        {
+            return true;
+        }
+        stack.extend(cons[c.index()].iter().copied());
+    }
+    false
+}
 
 /// Elementwise ops computed inline to produce `x` (stops counting above `limit`).
 fn cone_cost(g: &Graph, x: NodeId, limit: usize) -> usize {

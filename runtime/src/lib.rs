@@ -23,6 +23,7 @@ pub mod interp;
 pub mod layout;
 mod libcall;
 pub mod linalg;
+pub mod moments;
 pub mod mutate;
 pub mod ndarray;
 pub mod value;

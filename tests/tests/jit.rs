@@ -302,9 +302,10 @@ fn zscore_and_softmax_peak_memory_is_one_output() {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("{name}: unreadable peak line {line}"));
         let output = 1024 * 64 * 8;
-        // the output plus the per-column statistics of z-score (2 × 64 values)
+        // the output plus the per-column statistics of z-score: its packed one-pass sums
+        // (2 × 64 values) and the mean and standard deviation made from them
         assert!(
-            with_plan <= output + 2 * 64 * 8,
+            with_plan <= output + 4 * 64 * 8,
             "{name}: peak {with_plan} bytes above one output\n{report}"
         );
     }

@@ -224,6 +224,7 @@ pub fn eval_op(op: &Op, args: &[&NdArray]) -> Result<NdArray> {
         }
         Op::Linalg(l) => crate::linalg::eval_linalg(*l, args),
         Op::Fft(f) => crate::fft::eval_fft(f, arg(0)?),
+        Op::Moments { reduced } => crate::moments::moments(arg(0)?, *reduced),
     }
 }
 

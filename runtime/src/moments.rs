@@ -1,0 +1,359 @@
+//! The one-pass kernel of [`Op::Moments`](numfuse_ir::Op::Moments): `Σx` and the centred
+//! sum of squares `S = Σ(x − m)²`, `m = Σx / N`, over the leading axes of a float array,
+//! reading the array from memory once where the two-pass formula reads it twice.
+//!
+//! The rows (reduced positions) are cut into blocks of [`block_rows`] rows that stay in cache.
+//! For each block `b` of `n_b` rows and each kept column the kernel records, in `f64`:
+//! the block sum `s_b`, the block centre `c_b = s_b / n_b`, and — in a second pass over the
+//! block while it is in cache — `A_b = Σ(x − c_b)²` and `B_b = Σ(x − c_b)`. After all blocks,
+//! `Σx = Σ s_b`, `m = Σx / N` (rounded exactly as the graph's `sum / N`) and, with
+//! `d_b = m − c_b`,
+//!
+//! ```text
+//! S = Σ_b  A_b − 2 d_b B_b + n_b d_b²
+//! ```
+//!
+//! which is `Σ(x − m)²` exactly in real arithmetic for any centres `c_b`. The block sums of
+//! both totals are added with Neumaier compensation. Accuracy: `d_b` is a difference of two
+//! numbers close to the mean (exact when they lie within a factor of two), `B_b` carries the
+//! rounding of `c_b` to first order, and every other term is a sum of squares, so `S` is as
+//! accurate as the two-pass formula even for data whose mean is far larger than its spread
+//! (tested against a double-double reference up to `|mean| / std = 1e8`); it is not
+//! bit-identical to it. `S` is never negative (a rounding below zero is clamped; NaN stays).
+//!
+//! Block summaries do not depend on how blocks are shared between the threads and are folded
+//! in block order, so results are the same on one and two threads.
+
+use crate::buffer::{Bytes, Pod};
+use crate::ndarray::NdArray;
+use numfuse_ir::{DType, Error, Result, Shape};
+
+/// Rows per block for `k` kept elements per row: about 32 KB per block, 64–512 rows.
+fn block_rows(k: usize) -> usize {
+    (4096 / k.max(1)).clamp(64, 512)
+}
+
+/// Rows of work below which one thread does everything.
+const PARALLEL_ELEMS: usize = 1 << 17;
+
+/// Values of one block, for each of the `k` columns: `[s_b; k]`, `[c_b; k]`, `[A_b; k]`,
+/// `[B_b; k]` back to back.
+const FIELDS: usize = 4;
+
+/// A float element read as `f64` and written back from it.
+trait Real: Pod + Send + Sync {
+    fn get(self) -> f64;
+    fn put(v: f64) -> Self;
+    /// `a / b` in this type (the graph's rounding of the mean).
+    fn div(a: Self, b: Self) -> Self;
+}
+impl Real for f64 {
+    fn get(self) -> f64 {
+        self
+    }
+    fn put(v: f64) -> f64 {
+        v
+    }
+    fn div(a: f64, b: f64) -> f64 {
+        a / b
+    }
+}
+impl Real for f32 {
+    fn get(self) -> f64 {
+        self as f64
+    }
+    fn put(v: f64) -> f32 {
+        v as f32
+    }
+    fn div(a: f32, b: f32) -> f32 {
+        a / b
+    }
+}
+
+/// `[Σx, Σ(x − Σx/N)²]` over the leading `reduced` axes of `x` (float32 or float64), packed
+/// into an array of shape `(2,) + x.shape[reduced..]`.
+///
+/// ```
+/// use numfuse_runtime::ndarray::NdArray;
+/// let x = NdArray::from_vec([4, 2], vec![1.0f64, 10.0, 2.0, 20.0, 3.0, 30.0, 4.0, 40.0]).unwrap();
+/// let m = numfuse_runtime::moments::moments(&x, 1).unwrap();
+/// assert_eq!(m.to_vec::<f64>().unwrap(), vec![10.0, 100.0, 5.0, 500.0]);
+/// ```
+pub fn moments(x: &NdArray, reduced: usize) -> Result<NdArray> {
+    let shape = x.shape();
+    if reduced > shape.ndim() {
+        return Err(Error::Value(format!(
+            "moments over {reduced} axes of an array of shape {shape}"
+        )));
+    }
+    let rows: usize = shape[..reduced].iter().product();
+    let k: usize = shape[reduced..].iter().product();
+    let out_shape = Shape(
+        [2].into_iter()
+            .chain(shape[reduced..].iter().copied())
+            .collect(),
+    );
+    // the kernel walks contiguous blocks of whole rows
+    let (flat, _) = x.reshape_view_or_copy(&Shape::from([rows * k]))?;
+    let flat = if flat.is_c_contiguous() {
+        flat
+    } else {
+        flat.as_c_contiguous()
+    };
+    let out = match x.dtype() {
+        DType::Float64 => run::<f64>(&flat, rows, k),
+        DType::Float32 => run::<f32>(&flat, rows, k),
+        d => {
+            return Err(Error::Type(format!(
+                "moments: no loop for dtype {d} (float32 and float64 only)"
+            )))
+        }
+    };
+    Ok(NdArray::from_bytes(out, out_shape))
+}
+
+fn run<T: Real>(x: &NdArray, rows: usize, k: usize) -> Bytes {
+    let data = x.data();
+    let all = &data.as_slice::<T>()[x.offset()..x.offset() + rows * k];
+    let b = block_rows(k);
+    let blocks = rows.div_ceil(b);
+    let mut summary = vec![0.0f64; blocks * FIELDS * k];
+    let fill = |first: usize, out: &mut [f64]| {
+        for (i, s) in out.chunks_exact_mut(FIELDS * k).enumerate() {
+            let r0 = (first + i) * b;
+            summarize(&all[r0 * k..(r0 + b).min(rows) * k], s);
+        }
+    };
+    let threads = if rows * k >= PARALLEL_ELEMS && blocks >= 2 {
+        crate::exec::max_threads()
+    } else {
+        1
+    };
+    if threads >= 2 {
+        let half = blocks / 2;
+        let (lo, hi) = summary.split_at_mut(half * FIELDS * k);
+        crate::workers::join(|| fill(0, lo), || fill(half, hi));
+    } else {
+        fill(0, &mut summary);
+    }
+    let mut out = Bytes::for_overwrite(T::DTYPE, 2 * k);
+    let o = out.as_mut_slice::<T>();
+    for c in 0..k {
+        let (sum, ss) = fold_column(&summary, c, k, b, rows);
+        o[c] = sum;
+        o[k + c] = ss;
+    }
+    out
+}
+
+/// Vector width of the block loops (accumulators kept in registers).
+const W: usize = 8;
+
+/// The summaries of one block `xs` (whole rows of `k` elements) into `s`.
+fn summarize<T: Real>(xs: &[T], s: &mut [f64]) {
+    let k = s.len() / FIELDS;
+    let n = (xs.len() / k) as f64;
+    let (sums, rest) = s.split_at_mut(k);
+    let (centres, rest) = rest.split_at_mut(k);
+    let (squares, devs) = rest.split_at_mut(k);
+    if W.is_multiple_of(k) {
+        // rows shorter than a vector: `W / k` rows per vector, lane `j` is column `j % k`
+        let lane = |j: usize| j % k;
+        let mut acc = [0.0f64; W];
+        let vecs = xs.chunks_exact(W);
+        let tail = vecs.remainder();
+        for v in vecs {
+            add_lanes(&mut acc, v);
+        }
+        sums.fill(0.0);
+        for (j, a) in acc.iter().enumerate() {
+            sums[lane(j)] += a;
+        }
+        for (j, v) in tail.iter().enumerate() {
+            sums[lane(j)] += v.get();
+        }
+        centre(sums, centres, n);
+        let c: [f64; W] = std::array::from_fn(|j| centres[lane(j)]);
+        let (mut q, mut d) = ([0.0f64; W], [0.0f64; W]);
+        let vecs = xs.chunks_exact(W);
+        for v in vecs {
+            deviation_lanes(&mut q, &mut d, &c, v);
+        }
+        squares.fill(0.0);
+        devs.fill(0.0);
+        for j in 0..W {
+            squares[lane(j)] += q[j];
+            devs[lane(j)] += d[j];
+        }
+        for (j, v) in tail.iter().enumerate() {
+            let e = v.get() - centres[lane(j)];
+            squares[lane(j)] += e * e;
+            devs[lane(j)] += e;
+        }
+        return;
+    }
+    // wider rows: tiles of `W` columns, then the last `k % W` columns one by one
+    let tiles = k / W * W;
+    for c0 in (0..tiles).step_by(W) {
+        let mut acc = [0.0f64; W];
+        for row in xs.chunks_exact(k) {
+            add_lanes(&mut acc, &row[c0..c0 + W]);
+        }
+        sums[c0..c0 + W].copy_from_slice(&acc);
+        centre(&sums[c0..c0 + W], &mut centres[c0..c0 + W], n);
+        let c: [f64; W] = std::array::from_fn(|j| centres[c0 + j]);
+        let (mut q, mut d) = ([0.0f64; W], [0.0f64; W]);
+        for row in xs.chunks_exact(k) {
+            deviation_lanes(&mut q, &mut d, &c, &row[c0..c0 + W]);
+        }
+        squares[c0..c0 + W].copy_from_slice(&q);
+        devs[c0..c0 + W].copy_from_slice(&d);
+    }
+    for col in tiles..k {
+        let column = || xs.iter().skip(col).step_by(k).map(|v| v.get());
+        sums[col] = column().sum();
+        centres[col] = sums[col] / n;
+        let (q, d) = column().fold((0.0, 0.0), |(q, d), v| {
+            let e = v - centres[col];
+            (q + e * e, d + e)
+        });
+        squares[col] = q;
+        devs[col] = d;
+    }
+}
+
+/// `acc[j] += v[j]` for one vector of `W` elements.
+#[inline(always)]
+fn add_lanes<T: Real>(acc: &mut [f64; W], v: &[T]) {
+    let v: &[T; W] = v.try_into().expect("a whole vector");
+    for j in 0..W {
+        acc[j] += v[j].get();
+    }
+}
+
+/// `q[j] += (v[j] − c[j])²`, `d[j] += v[j] − c[j]` for one vector of `W` elements.
+#[inline(always)]
+fn deviation_lanes<T: Real>(q: &mut [f64; W], d: &mut [f64; W], c: &[f64; W], v: &[T]) {
+    let v: &[T; W] = v.try_into().expect("a whole vector");
+    for j in 0..W {
+        let e = v[j].get() - c[j];
+        q[j] += e * e;
+        d[j] += e;
+    }
+}
+
+/// `centres = sums / n`.
+fn centre(sums: &[f64], centres: &mut [f64], n: f64) {
+    for (c, &s) in centres.iter_mut().zip(sums) {
+        *c = s / n;
+    }
+}
+
+/// `(Σx, S)` of column `c` from the block summaries, rounded to `T`. A block's sum enters
+/// as `n_b c_b` (an exact two-term product) plus `B_b`, which is the block sum with one
+/// rounding instead of one per row; a block with a non-finite centre enters as `s_b`.
+fn fold_column<T: Real>(summary: &[f64], c: usize, k: usize, b: usize, rows: usize) -> (T, T) {
+    let blocks = summary.chunks_exact(FIELDS * k);
+    let count = |i: usize| (b.min(rows - i * b)) as f64;
+    let mut total = Neumaier::default();
+    for (i, s) in blocks.clone().enumerate() {
+        let (centre, dev) = (s[k + c], s[3 * k + c]);
+        if !centre.is_finite() {
+            total.add(s[c]);
+            continue;
+        }
+        let n = count(i);
+        let p = n * centre;
+        total.add(p);
+        total.add(n.mul_add(centre, -p));
+        total.add(dev);
+    }
+    let sum = T::put(total.value());
+    let m = T::div(sum, T::put(rows as f64)).get();
+    let mut ss = Neumaier::default();
+    for (i, s) in blocks.enumerate() {
+        let d = m - s[k + c];
+        ss.add(s[2 * k + c] - 2.0 * d * s[3 * k + c] + count(i) * d * d);
+    }
+    let v = ss.value();
+    (sum, T::put(if v < 0.0 { 0.0 } else { v }))
+}
+
+/// Neumaier's compensated sum.
+#[derive(Default)]
+struct Neumaier {
+    sum: f64,
+    comp: f64,
+}
+impl Neumaier {
+    fn add(&mut self, v: f64) {
+        let t = self.sum + v;
+        self.comp += if self.sum.abs() >= v.abs() {
+            (self.sum - t) + v
+        } else {
+            (v - t) + self.sum
+        };
+        self.sum = t;
+    }
+    /// The sum (an infinite or NaN running sum as it is: its compensation is meaningless).
+    fn value(&self) -> f64 {
+        if self.sum.is_finite() {
+            self.sum + self.comp
+        } else {
+            self.sum
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn two_pass(x: &[f64], rows: usize, k: usize) -> Vec<f64> {
+        let mut out = vec![0.0; 2 * k];
+        for c in 0..k {
+            let s: f64 = (0..rows).map(|r| x[r * k + c]).sum();
+            let m = s / rows as f64;
+            out[c] = s;
+            out[k + c] = (0..rows).map(|r| (x[r * k + c] - m).powi(2)).sum();
+        }
+        out
+    }
+
+    #[test]
+    fn matches_two_pass_on_several_blocks_with_a_short_last_one() {
+        let (rows, k) = (1000, 3);
+        let x: Vec<f64> = (0..rows * k)
+            .map(|i| ((i * 7919) % 1013) as f64 * 0.25)
+            .collect();
+        let a = NdArray::from_vec([rows, k], x.clone()).unwrap();
+        let got = moments(&a, 1).unwrap().to_vec::<f64>().unwrap();
+        for (g, w) in got.iter().zip(two_pass(&x, rows, k)) {
+            assert!((g - w).abs() <= 1e-12 * w.abs(), "{g} vs {w}");
+        }
+    }
+
+    #[test]
+    fn strided_and_float32_inputs() {
+        let x: Vec<f32> = (0..600).map(|i| (i % 17) as f32).collect();
+        let a = NdArray::from_vec([300, 2], x).unwrap().t(); // (2, 300), columns strided
+        let got = moments(&a, 1).unwrap();
+        assert_eq!(got.shape().dims(), &[2, 300]);
+        assert_eq!(got.dtype(), DType::Float32);
+        let v = got.to_vec::<f32>().unwrap();
+        let (s, q) = (v[0], v[300]); // column 0: x[0], x[1] = 0, 1
+        assert_eq!((s, q), (1.0, 0.5));
+    }
+
+    #[test]
+    fn empty_reduction_and_non_finite_values() {
+        let a = NdArray::from_vec([0, 2], Vec::<f64>::new()).unwrap();
+        assert_eq!(
+            moments(&a, 1).unwrap().to_vec::<f64>().unwrap(),
+            vec![0.0; 4]
+        );
+        let b = NdArray::from_vec([3, 1], vec![1.0, f64::INFINITY, 2.0]).unwrap();
+        let v = moments(&b, 1).unwrap().to_vec::<f64>().unwrap();
+        assert!(v[0].is_infinite() && v[1].is_nan(), "{v:?}");
+    }
+}
