@@ -5,7 +5,9 @@
 //! work.
 //!
 //! The default configuration comes from `NUMFUSE_OPT`: `strict` (default; bitwise-equal
-//! results), `fast` (reassociation, distribution, reordered reductions) or `off`.
+//! results, except one-pass variances, [`crate::moments`], which are as accurate as the
+//! two-pass formula but round differently), `fast` (reassociation, distribution, reordered
+//! reductions) or `off`.
 //!
 //! ```
 //! use numfuse_ir::{BinaryOp, DType, Graph, Op, Scalar, Shape};
@@ -185,7 +187,8 @@ impl fmt::Display for OptReport {
 }
 
 /// Optimizes `g` (see the module docs). The result computes the same outputs, in the same
-/// order, from the same inputs; in strict mode bit for bit.
+/// order, from the same inputs; in strict mode bit for bit, except the centred sums of
+/// fused variances ([`crate::moments`]).
 pub fn optimize(g: &Graph, cfg: &OptConfig) -> (Graph, OptReport) {
     let start = Instant::now();
     let mut report = OptReport {
