@@ -43,6 +43,21 @@ fn variances_over_leading_axes_fuse_and_match_the_interpreter() {
     let two_axes = |x: &nf::Array| x.var(nf::axis([0, 1]));
     assert!(fused(&two_axes(&cube)));
     matches_interpreter("var over axes (0, 1)", &cube, two_axes);
+    // a transposed, a stepped and a reversed view of an input
+    let wide = ramp(&[6, 80_000], 0.4) * 2.0 + 1.0;
+    let views: [(&str, Expr); 3] = [
+        ("transposed", |w| w.t().var(nf::axis(0))),
+        ("stepped rows", |w| {
+            w.t().slice(nf::s![..;3]).std(nf::axis(0))
+        }),
+        ("reversed rows", |w| {
+            w.t().slice(nf::s![..;-1]).var(nf::axis(0))
+        }),
+    ];
+    for (name, f) in views {
+        assert!(fused(&f(&wide)), "{name}: not fused");
+        matches_interpreter(name, &wide, f);
+    }
     let flat = ramp(&[1 << 17], 0.2);
     let full = |x: &nf::Array| x.std(nf::axis(None));
     assert!(fused(&full(&flat)));
