@@ -24,6 +24,7 @@ pub mod moments;
 pub mod optimize;
 pub mod schedule;
 pub mod segment;
+mod splice;
 
 pub use optimize::{optimize, OptConfig, OptMode, OptReport};
 pub use schedule::{schedule, Access, KernelStep, Realize, Schedule, Step};

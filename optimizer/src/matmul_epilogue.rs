@@ -9,6 +9,7 @@
 //! it runs in strict mode too.
 
 use crate::schedule::{consumers, movement_source};
+use crate::splice;
 use numfuse_ir::{BinaryOp, DType, Graph, MatmulEpilogue, NodeId, Op, Scalar, Shape};
 
 /// One fused chain: the matmul, the last node of its epilogue, what it does and its bias.
@@ -151,65 +152,48 @@ pub fn fuse(g: Graph) -> (Graph, Vec<String>) {
 /// The nodes still read once every fused chain ends in its epilogue node (the chains' insides
 /// and the broadcasts of their biases drop out).
 fn live_nodes(g: &Graph, by_end: &rustc_hash::FxHashMap<NodeId, &Fusion>) -> Vec<bool> {
-    let mut live = vec![false; g.len()];
-    let mut stack: Vec<NodeId> = g.outputs().to_vec();
-    while let Some(x) = stack.pop() {
-        if std::mem::replace(&mut live[x.index()], true) {
-            continue;
-        }
-        match by_end.get(&x) {
-            Some(f) => {
-                stack.extend(g.node(f.matmul).inputs.iter().copied());
-                stack.extend(f.bias);
-            }
-            None => stack.extend(g.node(x).inputs.iter().copied()),
-        }
-    }
-    live
+    splice::live_nodes(g, |x| {
+        let f = by_end.get(&x)?;
+        let mut reads = g.node(f.matmul).inputs.to_vec();
+        reads.extend(f.bias);
+        Some(reads)
+    })
 }
 
 fn rebuild(g: &Graph, fusions: &[Fusion]) -> numfuse_ir::Result<Graph> {
-    let mut out = Graph::new();
-    let mut map: Vec<Option<NodeId>> = vec![None; g.len()];
     let by_end: rustc_hash::FxHashMap<NodeId, &Fusion> =
         fusions.iter().map(|f| (f.end, f)).collect();
     let live = live_nodes(g, &by_end);
-    for (i, node) in g.nodes().iter().enumerate() {
-        let id = NodeId(i as u32);
-        let mapped = |x: &NodeId| map[x.index()];
-        if !live[i] && !matches!(node.op, Op::Input(_)) {
-            continue;
-        }
-        let new = if let Op::Input(_) = node.op {
-            out.input(node.shape.clone(), node.dtype)
-        } else if let Some(f) = by_end.get(&id) {
-            let mm = g.node(f.matmul);
-            let inputs: Option<Vec<NodeId>> = mm.inputs.iter().map(mapped).collect();
-            let mut inputs = inputs.ok_or_else(missing)?;
-            if let Some(b) = f.bias {
-                let n = g.node(b).shape.size();
-                let src = mapped(&b).ok_or_else(missing)?;
-                let vector = if g.node(b).shape.ndim() == 1 {
-                    src
-                } else {
-                    out.add_with_origin(Op::Reshape(Shape::from([n])), &[src], node.origin)?
-                };
-                inputs.push(vector);
-            }
-            out.add_with_origin(Op::MatMulEpilogue(f.epi), &inputs, node.origin)?
-        } else {
-            let inputs: Option<Vec<NodeId>> = node.inputs.iter().map(mapped).collect();
-            let inputs = inputs.ok_or_else(missing)?;
-            out.add_typed(node.op.clone(), &inputs, g.ty(id), node.origin)?
-        };
-        map[i] = Some(new);
-    }
-    for o in g.outputs() {
-        out.mark_output(map[o.index()].ok_or_else(missing)?);
-    }
-    Ok(out)
+    splice::splice(g, &live, PASS, |out, id, node, map| {
+        let f = by_end.get(&id)?;
+        Some(epilogue_node(g, out, map, f, node))
+    })
 }
 
-fn missing() -> numfuse_ir::Error {
-    numfuse_ir::Error::Value("matmul epilogue fusion lost a node".into())
+/// The `MatMulEpilogue` node replacing fusion `f` (whose chain ends in `node`).
+fn epilogue_node(
+    g: &Graph,
+    out: &mut Graph,
+    map: &[Option<NodeId>],
+    f: &Fusion,
+    node: &numfuse_ir::Node,
+) -> numfuse_ir::Result<NodeId> {
+    let mapped = |x: &NodeId| map[x.index()];
+    let mm = g.node(f.matmul);
+    let inputs: Option<Vec<NodeId>> = mm.inputs.iter().map(mapped).collect();
+    let mut inputs = inputs.ok_or_else(|| splice::lost(PASS))?;
+    if let Some(b) = f.bias {
+        let n = g.node(b).shape.size();
+        let src = mapped(&b).ok_or_else(|| splice::lost(PASS))?;
+        let vector = if g.node(b).shape.ndim() == 1 {
+            src
+        } else {
+            out.add_with_origin(Op::Reshape(Shape::from([n])), &[src], node.origin)?
+        };
+        inputs.push(vector);
+    }
+    out.add_with_origin(Op::MatMulEpilogue(f.epi), &inputs, node.origin)
 }
+
+/// The pass name in errors.
+const PASS: &str = "matmul epilogue fusion";

@@ -13,6 +13,7 @@
 //! cache-sized row blocks, `segment.rs`).
 
 use crate::schedule::movement_source;
+use crate::splice;
 use numfuse_ir::{BinaryOp, DType, Graph, NodeId, Op, ReduceOp, Shape, SliceAxis};
 
 /// Arrays smaller than this are not rewritten (both passes hit the cache anyway).
@@ -156,57 +157,46 @@ fn replaced(pairs: &[Pair]) -> rustc_hash::FxHashMap<NodeId, (usize, usize)> {
 /// The nodes still read once the fused sums read only `x`.
 fn live_nodes(g: &Graph, pairs: &[Pair]) -> Vec<bool> {
     let by_node = replaced(pairs);
-    let mut live = vec![false; g.len()];
-    let mut stack: Vec<NodeId> = g.outputs().to_vec();
-    while let Some(x) = stack.pop() {
-        if std::mem::replace(&mut live[x.index()], true) {
-            continue;
-        }
-        match by_node.get(&x) {
-            Some(&(p, _)) => stack.push(pairs[p].x),
-            None => stack.extend(g.node(x).inputs.iter().copied()),
-        }
-    }
-    live
+    splice::live_nodes(g, |x| by_node.get(&x).map(|&(p, _)| vec![pairs[p].x]))
 }
 
 fn rebuild(g: &Graph, pairs: &[Pair]) -> numfuse_ir::Result<Graph> {
     let by_node = replaced(pairs);
     let live = live_nodes(g, pairs);
-    let mut out = Graph::new();
-    let mut map: Vec<Option<NodeId>> = vec![None; g.len()];
     let mut fused: Vec<Option<NodeId>> = vec![None; pairs.len()];
-    for (i, node) in g.nodes().iter().enumerate() {
-        if !live[i] && !matches!(node.op, Op::Input(_)) {
-            continue;
-        }
-        let id = NodeId(i as u32);
-        let new = if let Op::Input(_) = node.op {
-            out.input(node.shape.clone(), node.dtype)
-        } else if let Some(&(p, which)) = by_node.get(&id) {
-            let pair = &pairs[p];
-            let x = map[pair.x.index()].ok_or_else(missing)?;
-            let packed = match fused[p] {
-                Some(m) => m,
-                None => {
-                    let op = Op::Moments {
-                        reduced: pair.reduced,
-                    };
-                    *fused[p].insert(out.add_with_origin(op, &[x], node.origin)?)
-                }
+    splice::splice(g, &live, PASS, |out, id, node, map| {
+        let &(p, which) = by_node.get(&id)?;
+        Some(packed_component(
+            out,
+            map,
+            &pairs[p],
+            &mut fused[p],
+            which,
+            node,
+        ))
+    })
+}
+
+/// Component `which` of pair's packed moments node, adding that node on first use.
+fn packed_component(
+    out: &mut Graph,
+    map: &[Option<NodeId>],
+    pair: &Pair,
+    fused: &mut Option<NodeId>,
+    which: usize,
+    node: &numfuse_ir::Node,
+) -> numfuse_ir::Result<NodeId> {
+    let packed = match *fused {
+        Some(m) => m,
+        None => {
+            let x = map[pair.x.index()].ok_or_else(|| splice::lost(PASS))?;
+            let op = Op::Moments {
+                reduced: pair.reduced,
             };
-            component(&mut out, packed, which, node)?
-        } else {
-            let inputs: Option<Vec<NodeId>> = node.inputs.iter().map(|x| map[x.index()]).collect();
-            let inputs = inputs.ok_or_else(missing)?;
-            out.add_typed(node.op.clone(), &inputs, g.ty(id), node.origin)?
-        };
-        map[i] = Some(new);
-    }
-    for o in g.outputs() {
-        out.mark_output(map[o.index()].ok_or_else(missing)?);
-    }
-    Ok(out)
+            *fused.insert(out.add_with_origin(op, &[x], node.origin)?)
+        }
+    };
+    component(out, packed, which, node)
 }
 
 /// Component `which` of a packed moments node, as a view of the replaced node's shape.
@@ -237,6 +227,5 @@ fn component(
     out.add_with_origin(Op::Reshape(node.shape.clone()), &[slice], node.origin)
 }
 
-fn missing() -> numfuse_ir::Error {
-    numfuse_ir::Error::Value("moments fusion lost a node".into())
-}
+/// The pass name in errors.
+const PASS: &str = "moments fusion";
