@@ -3,7 +3,8 @@
 //! exp, imgnorm, colnorm (`(x − m) / s` on 1M×8 with (1,8) `m`, `s`), colmean and colstd
 //! (z-score's statistics alone), flatnorm (the same on 8M
 //! with scalars), tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a
-//! third argument `eager` or `interpret` picks the mode).
+//! third argument `eager` or `interpret` picks the mode; `LINE_OPS=0` runs line ops as compiled
+//! kernels, for A/B runs).
 
 use numfuse as nf;
 use std::time::Instant;
@@ -15,6 +16,9 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let name = args.get(1).map(String::as_str).unwrap_or("softmax");
     let reps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
+    if std::env::var("LINE_OPS").as_deref() == Ok("0") {
+        nf::set_line_ops(false);
+    }
     let mode = match args.get(3).map(String::as_str) {
         Some("eager") => nf::Mode::Eager,
         Some("interpret") => nf::Mode::Interpret,

@@ -91,10 +91,16 @@ pub fn render(g: &Graph, report: &ExecReport, level: u8) -> String {
             grouped(run.rows_grouped),
             gbs
         );
+        if let Some(aot) = &run.aot {
+            let _ = writeln!(
+                s,
+                "runs ahead-of-time code instead of its Cranelift IR: {aot}"
+            );
+        }
         if level >= 2 {
             let _ = writeln!(s, "{}", run.kernel);
         }
-        if level >= 3 {
+        if level >= 3 && run.aot.is_none() {
             let _ = writeln!(s, "{}", run.clif);
         }
     }

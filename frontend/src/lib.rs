@@ -72,7 +72,9 @@ pub use shape_ops::ReshapeDims;
 pub use num_complex::{Complex32, Complex64};
 pub use numfuse_codegen::cache_stats as kernel_cache_stats;
 pub use numfuse_ir::{DType, Error, Result, Shape};
-pub use numfuse_runtime::exec::{direct_writes, jit_threshold, set_jit_threshold, set_max_threads};
+pub use numfuse_runtime::exec::{
+    direct_writes, jit_threshold, set_jit_threshold, set_line_ops, set_max_threads,
+};
 pub use numfuse_runtime::{NdArray, Order, Value};
 
 /// The dtypes under NumPy's names (`nf::float32`, `nf::int64`, ...).

@@ -29,6 +29,7 @@ mod bind;
 mod blocks;
 mod dest;
 mod library;
+mod lines;
 mod memory;
 mod plan;
 mod segment;
@@ -51,6 +52,18 @@ pub fn set_max_threads(n: usize) {
 /// The thread limit set by [`set_max_threads`].
 pub(crate) fn max_threads() -> usize {
     MAX_THREADS.load(Ordering::Relaxed)
+}
+static LINE_OPS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Whether kernels of the form `x ⊙ c[line]` inside row-blocked segments run through the
+/// ahead-of-time line routines (`exec/lines.rs`; the default) or their compiled code. The
+/// bits are the same either way; the switch exists for A/B measurements and tests.
+pub fn set_line_ops(enabled: bool) {
+    LINE_OPS.store(enabled, Ordering::Relaxed);
+}
+/// The setting of [`set_line_ops`].
+pub(crate) fn line_ops_enabled() -> bool {
+    LINE_OPS.load(Ordering::Relaxed)
 }
 /// Work (elements × kernels) above which one kernel call is split across two threads.
 const PARALLEL_WORK: usize = 1 << 17;
@@ -83,6 +96,9 @@ pub struct KernelRun {
     pub threads: usize,
     /// Short rows grouped `k` to one run (`exec/widen.rs`); 1 when not grouped.
     pub rows_grouped: usize,
+    /// When the kernel ran through ahead-of-time code instead of its Cranelift code (a line
+    /// op of a segment, `exec/lines.rs`): what ran.
+    pub aot: Option<String>,
 }
 
 /// The record of one evaluation.
@@ -335,6 +351,7 @@ impl Executor<'_> {
             bytes,
             threads,
             rows_grouped: info.rows_grouped,
+            aot: None,
         });
         Ok(())
     }

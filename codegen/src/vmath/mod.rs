@@ -13,6 +13,10 @@
 //! [`symbols`] lists them all by symbol name; each also has a safe slice wrapper
 //! (`exp_f64(&mut [f64])`, `pow_f64(&mut [f64], &[f64])`, ...).
 //!
+//! [`line_f64`] / [`line_f32`] compute `x[i] ⊙ c` (`+ - * /` with one scalar operand) at full
+//! vector width: the executor runs a compiled kernel of that form (a division by a per-row
+//! value) through them, since the JIT's 128-bit division is half the speed (`lines.rs`).
+//!
 //! # Design
 //!
 //! Kernels are branch-free scalar Rust (`driver::Unary` / `driver::Binary` implementations)
@@ -47,6 +51,7 @@ mod exp512;
 mod exp_table;
 mod fp;
 mod level;
+mod lines;
 mod log;
 mod misc;
 mod pio2;
@@ -54,4 +59,5 @@ mod pow;
 mod table;
 mod trig;
 
+pub use lines::{line_f32, line_f64, LineOp};
 pub use table::*;

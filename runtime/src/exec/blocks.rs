@@ -9,11 +9,12 @@
 //! either, with 64-byte AVX-512 non-temporal stores: sigmoid 14.2–16.1 ms plain against
 //! 14.8–15.0 ms streamed (the output step alone 5.2–5.3 against 5.4 ms).
 
+use super::lines::LineStep;
 use super::KernelRun;
 use crate::buffer::Bytes;
 use numfuse_codegen::vmath::{self, UnaryFn};
 use numfuse_codegen::{CallArgs, Compiled};
-use numfuse_ir::DType;
+use numfuse_ir::{DType, NodeId};
 use std::time::{Duration, Instant};
 
 /// Where a value of the segment lives during one block.
@@ -46,6 +47,9 @@ pub(super) struct BlockKernel {
 
 pub(super) enum BlockStep {
     Kernel(Box<BlockKernel>),
+    /// A kernel of the form `x ⊙ c[line]` run by the ahead-of-time line routines
+    /// (`exec/lines.rs`), possibly with the next step's transcendental absorbed.
+    Lines(Box<LineStep>),
     /// An in-place vector-math transcendental over the block (`input` copied to `output`
     /// first unless they share storage).
     Math {
@@ -54,6 +58,8 @@ pub(super) enum BlockStep {
         input: Home,
         output: Home,
         row_elems: usize,
+        /// The node it computes.
+        node: NodeId,
     },
 }
 
@@ -118,19 +124,21 @@ fn base(home: Home, scratch: &mut [Bytes], r0: usize) -> *mut u8 {
     }
 }
 
+/// The address of operand `p` for the block starting at row `r0`.
+pub(super) fn base_ptr(p: Ptr, scratch: &mut [Bytes], r0: usize) -> *mut u8 {
+    match p {
+        Ptr::Outside { base, row_stride } => {
+            base.wrapping_offset((r0 as i64 * row_stride) as isize)
+        }
+        Ptr::Inside { home, offset } => base(home, scratch, r0).wrapping_offset(offset),
+    }
+}
+
 fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
     match step {
         BlockStep::Kernel(k) => {
-            let ptrs: smallvec::SmallVec<[*mut u8; 8]> = k
-                .ptrs
-                .iter()
-                .map(|p| match *p {
-                    Ptr::Outside { base, row_stride } => {
-                        base.wrapping_offset((r0 as i64 * row_stride) as isize)
-                    }
-                    Ptr::Inside { home, offset } => base(home, scratch, r0).wrapping_offset(offset),
-                })
-                .collect();
+            let ptrs: smallvec::SmallVec<[*mut u8; 8]> =
+                k.ptrs.iter().map(|&p| base_ptr(p, scratch, r0)).collect();
             let mut shape: smallvec::SmallVec<[i64; 8]> = k.shape.iter().copied().collect();
             shape[0] = rows as i64 * k.per_row;
             let args = CallArgs {
@@ -145,12 +153,14 @@ fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
             // go to this thread's scratch or to rows of a full buffer no other block writes.
             unsafe { k.compiled.func.call(&args) }
         }
+        BlockStep::Lines(l) => l.run(scratch, r0, rows),
         BlockStep::Math {
             f,
             dtype,
             input,
             output,
             row_elems,
+            ..
         } => {
             let n = rows * row_elems;
             let src = base(*input, scratch, r0);

@@ -45,14 +45,11 @@ impl Executor<'_> {
         let uses = g.use_counts();
         let mut keep = Vec::new(); // snapshots read by the segment
         let mut steps = Vec::new();
-        let mut nodes = Vec::new(); // the first node each step stores
         for step in &self.sched.steps[seg.steps.clone()] {
-            let stored = numfuse_optimizer::segment::step_outputs(step);
-            nodes.push(stored.first().copied().unwrap_or(NodeId(0)));
             let s = match step {
-                Step::Kernel(k) => BlockStep::Kernel(Box::new(
-                    self.bind_block_kernel(k, seg, &mut homes, &mut slots, &mut keep)?,
-                )),
+                Step::Kernel(k) => {
+                    self.bind_block_kernel(k, seg, &mut homes, &mut slots, &mut keep)?
+                }
                 Step::Library(x) => {
                     let node = g.node(*x);
                     let f = crate::libcall::block_unary(node).ok_or_else(|| {
@@ -73,12 +70,20 @@ impl Executor<'_> {
                             Home::Local(slots.len() - 1)
                         }
                     };
-                    BlockStep::Math {
+                    let math = BlockStep::Math {
                         f,
                         dtype: node.dtype,
                         input,
                         output,
                         row_elems,
+                        node: *x,
+                    };
+                    match steps.last_mut() {
+                        Some(BlockStep::Lines(l)) => match l.absorb(math, single_use) {
+                            Some(m) => m,
+                            None => continue,
+                        },
+                        _ => math,
                     }
                 }
             };
@@ -98,7 +103,7 @@ impl Executor<'_> {
         };
         let times = run_blocks(&steps, &slots, seg.rows, b, threads, self.timed);
         drop(keep);
-        for (i, (s, &x)) in steps.into_iter().zip(&nodes).enumerate() {
+        for (i, s) in steps.into_iter().enumerate() {
             let run_time = times[i] / threads as u32;
             match s {
                 BlockStep::Kernel(mut k) => {
@@ -106,16 +111,19 @@ impl Executor<'_> {
                     k.run.threads = threads;
                     self.runs.push(k.run);
                 }
-                BlockStep::Math { .. } => {
-                    let node = g.node(x);
-                    self.library_runs.push(super::LibraryRun {
-                        node: x,
-                        op: node.op.mnemonic(),
-                        run_time,
-                        bytes: 2 * node.shape.size() * node.dtype.itemsize(),
-                        blocked: true,
-                    });
+                BlockStep::Lines(mut l) => {
+                    l.run.run_time = run_time;
+                    l.run.threads = threads;
+                    if let Some((_, x)) = l.then {
+                        self.push_blocked_library(
+                            x,
+                            Duration::ZERO,
+                            " (fused into the line op before it)",
+                        );
+                    }
+                    self.runs.push(l.run);
                 }
+                BlockStep::Math { node, .. } => self.push_blocked_library(node, run_time, ""),
             }
         }
         for (x, bytes) in full {
@@ -124,6 +132,20 @@ impl Executor<'_> {
         Ok(())
     }
 
+    /// Records a vector-math step that ran block by block (`note` added to its name).
+    fn push_blocked_library(&mut self, x: NodeId, run_time: Duration, note: &str) {
+        let node = self.g.node(x);
+        self.library_runs.push(super::LibraryRun {
+            node: x,
+            op: node.op.mnemonic() + note,
+            run_time,
+            bytes: 2 * node.shape.size() * node.dtype.itemsize(),
+            blocked: true,
+        });
+    }
+
+    /// Binds kernel step `k` for one block: a compiled kernel, or a line step when the
+    /// kernel has that form (`exec/lines.rs`).
     fn bind_block_kernel(
         &mut self,
         k: &KernelStep,
@@ -131,7 +153,7 @@ impl Executor<'_> {
         homes: &mut Vec<(NodeId, Home)>,
         slots: &mut Vec<(DType, usize)>,
         keep: &mut Vec<Arc<Bytes>>,
-    ) -> Result<BlockKernel> {
+    ) -> Result<BlockStep> {
         let b = seg.block_rows;
         let mut iter_shape = k.iter_shape.dims().to_vec();
         iter_shape[0] = b;
@@ -207,27 +229,39 @@ impl Executor<'_> {
             }
         }
         let (spec, shape, strides) = specialise(&k.kernel, &iter_shape, &bound);
-        let (compiled, info) = super::compile(&spec)?;
-        let per_row = shape.first().copied().unwrap_or(1) / b as i64;
         let bytes = bound.iter().map(|x| x.bytes).sum();
-        let run = KernelRun {
+        let mut run = KernelRun {
             kernel: spec,
-            clif: info.clif,
-            compile_time: info.compile_time,
-            cache_hit: info.cache_hit,
+            clif: Arc::new(String::new()),
+            compile_time: Duration::ZERO,
+            cache_hit: true,
             run_time: Duration::ZERO,
             bytes,
             threads: 1,
-            rows_grouped: info.rows_grouped,
+            rows_grouped: 1,
+            aot: None,
         };
-        Ok(BlockKernel {
+        if super::line_ops_enabled() {
+            let lines = super::lines::recognise(&run.kernel, &shape, &strides, &ptrs, b, &run);
+            if let Some(mut l) = lines {
+                l.run.aot = Some(format!("line op {} at full vector width", l.op_text()));
+                return Ok(BlockStep::Lines(Box::new(l)));
+            }
+        }
+        let (compiled, info) = super::compile(&run.kernel)?;
+        run.clif = info.clif;
+        run.compile_time = info.compile_time;
+        run.cache_hit = info.cache_hit;
+        run.rows_grouped = info.rows_grouped;
+        let per_row = shape.first().copied().unwrap_or(1) / b as i64;
+        Ok(BlockStep::Kernel(Box::new(BlockKernel {
             compiled,
             shape,
             per_row,
             strides: strides.into_iter().flatten().collect(),
             ptrs,
             run,
-        })
+        })))
     }
 }
 
