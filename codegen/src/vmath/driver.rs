@@ -39,6 +39,17 @@ pub(super) trait Unary {
             *v = Self::f64::<true>(*v);
         }
     }
+    /// The kernel (with FMA) over one full block, in the AVX2 build; by default the
+    /// autovectorised loop (see [`Unary::block_avx512`]).
+    ///
+    /// # Safety
+    /// The CPU must support AVX2 and FMA.
+    #[inline(always)]
+    unsafe fn block_avx2(c: &mut [f64; 2 * BLOCK]) {
+        for v in c.iter_mut() {
+            *v = Self::f64::<true>(*v);
+        }
+    }
 }
 
 /// A binary elementwise function `x[i] = f(x[i], y[i])`.
@@ -52,18 +63,26 @@ pub(super) trait Binary {
     }
 }
 
+/// The instruction-set build a driver is instantiated in (its `W` parameter): the baseline,
+/// AVX2 + FMA (full blocks run [`Unary::block_avx2`]) or AVX-512 ([`Unary::block_avx512`]).
+pub(super) const BASE: u8 = 0;
+/// See [`BASE`].
+pub(super) const AVX2: u8 = 1;
+/// See [`BASE`].
+pub(super) const AVX512: u8 = 2;
+
 /// Elements per block of the fallback-aware drivers.
 pub(super) const BLOCK: usize = 32;
 
 /// Applies `K` to every element of `xs` in place. Kernels with a scalar fallback go block by
 /// block: a block without inputs that need it (one vectorised test) runs the plain vector
 /// loop; only a block that holds some keeps a copy of its inputs and patches those lanes.
-/// `W` says that this is the AVX-512 build (full blocks then run [`Unary::block_avx512`]).
+/// `W` is the instruction-set build ([`BASE`], [`AVX2`], [`AVX512`]).
 ///
 /// # Safety
-/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
+/// The CPU must support the instructions of build `W`.
 #[inline(always)]
-pub(super) unsafe fn unary_f64<K: Unary, const F: bool, const W: bool>(xs: &mut [f64]) {
+pub(super) unsafe fn unary_f64<K: Unary, const F: bool, const W: u8>(xs: &mut [f64]) {
     let mut blocks = xs.chunks_exact_mut(2 * BLOCK);
     for c in &mut blocks {
         let c: &mut [f64; 2 * BLOCK] = c.try_into().expect("exact chunk");
@@ -86,16 +105,19 @@ pub(super) unsafe fn unary_f64<K: Unary, const F: bool, const W: bool>(xs: &mut 
     }
 }
 
-/// The vector kernel over one full block: [`Unary::block_avx512`] in the AVX-512 build (`W`),
-/// the autovectorised loop otherwise.
+/// The vector kernel over one full block: [`Unary::block_avx512`] in the AVX-512 build,
+/// [`Unary::block_avx2`] in the AVX2 one, the autovectorised loop otherwise.
 ///
 /// # Safety
-/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
+/// The CPU must support the instructions of build `W`.
 #[inline(always)]
-unsafe fn full_block<K: Unary, const F: bool, const W: bool>(c: &mut [f64; 2 * BLOCK]) {
-    if W && F {
-        // SAFETY: the caller guarantees AVX-512F/DQ when `W` is set.
+unsafe fn full_block<K: Unary, const F: bool, const W: u8>(c: &mut [f64; 2 * BLOCK]) {
+    if W == AVX512 && F {
+        // SAFETY: the caller guarantees AVX-512F/DQ in this build.
         unsafe { K::block_avx512(c) }
+    } else if W == AVX2 && F {
+        // SAFETY: the caller guarantees AVX2 and FMA in this build.
+        unsafe { K::block_avx2(c) }
     } else {
         for v in c.iter_mut() {
             *v = K::f64::<F>(*v);
@@ -107,9 +129,9 @@ unsafe fn full_block<K: Unary, const F: bool, const W: bool>(c: &mut [f64; 2 * B
 /// lanes whose input needs it.
 ///
 /// # Safety
-/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
+/// The CPU must support the instructions of build `W`.
 #[inline(always)]
-unsafe fn patched_f64<K: Unary, const F: bool, const W: bool>(xs: &mut [f64]) {
+unsafe fn patched_f64<K: Unary, const F: bool, const W: u8>(xs: &mut [f64]) {
     let mut orig = [0.0f64; 2 * BLOCK];
     orig[..xs.len()].copy_from_slice(xs);
     match <&mut [f64; 2 * BLOCK]>::try_from(&mut *xs) {
@@ -134,9 +156,9 @@ unsafe fn patched_f64<K: Unary, const F: bool, const W: bool>(xs: &mut [f64]) {
 /// kernels). `W` as in [`unary_f64`].
 ///
 /// # Safety
-/// With `W`, the CPU must support AVX-512F and AVX-512DQ.
+/// The CPU must support the instructions of build `W`.
 #[inline(always)]
-pub(super) unsafe fn unary_f32<K: Unary, const F: bool, const W: bool>(xs: &mut [f32]) {
+pub(super) unsafe fn unary_f32<K: Unary, const F: bool, const W: u8>(xs: &mut [f32]) {
     let mut buf = [0.0f64; 2 * BLOCK];
     for c in xs.chunks_mut(2 * BLOCK) {
         let n = c.len();

@@ -118,6 +118,12 @@ impl Unary for Exp {
         // SAFETY: the caller guarantees AVX-512F/DQ.
         unsafe { super::exp512::exp_block(c) }
     }
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn block_avx2(c: &mut [f64; 2 * super::driver::BLOCK]) {
+        // SAFETY: the caller guarantees AVX2 and FMA.
+        unsafe { super::exp256::exp_block(c) }
+    }
 }
 
 /// `2^x`.

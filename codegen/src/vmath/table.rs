@@ -35,12 +35,12 @@ struct Table {
 const BASE_FMA: bool = cfg!(target_feature = "fma") || cfg!(target_arch = "aarch64");
 
 fn u64_base<K: Unary>(xs: &mut [f64]) {
-    // SAFETY: not the AVX-512 build (`W = false`): no CPU requirement.
-    unsafe { driver::unary_f64::<K, BASE_FMA, false>(xs) }
+    // SAFETY: the baseline build: no CPU requirement.
+    unsafe { driver::unary_f64::<K, BASE_FMA, { driver::BASE }>(xs) }
 }
 fn u32_base<K: Unary>(xs: &mut [f32]) {
     // SAFETY: as above.
-    unsafe { driver::unary_f32::<K, BASE_FMA, false>(xs) }
+    unsafe { driver::unary_f32::<K, BASE_FMA, { driver::BASE }>(xs) }
 }
 fn b64_base<K: Binary>(x: &mut [f64], y: &[f64]) {
     driver::binary_f64::<K, BASE_FMA>(x, y)
@@ -57,12 +57,12 @@ mod x86 {
     pub(super) fn u64_avx512<K: Unary>(xs: &mut [f64]) {
         // SAFETY: this function is compiled for AVX-512F/DQ and only called (through the
         // AVX-512 table) on CPUs that have them.
-        unsafe { driver::unary_f64::<K, true, true>(xs) }
+        unsafe { driver::unary_f64::<K, true, { driver::AVX512 }>(xs) }
     }
     #[target_feature(enable = "avx512f,avx512dq")]
     pub(super) fn u32_avx512<K: Unary>(xs: &mut [f32]) {
         // SAFETY: as in `u64_avx512`.
-        unsafe { driver::unary_f32::<K, true, true>(xs) }
+        unsafe { driver::unary_f32::<K, true, { driver::AVX512 }>(xs) }
     }
     #[target_feature(enable = "avx512f,avx512dq")]
     pub(super) fn b64_avx512<K: Binary>(x: &mut [f64], y: &[f64]) {
@@ -74,13 +74,14 @@ mod x86 {
     }
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn u64_avx2<K: Unary>(xs: &mut [f64]) {
-        // SAFETY: not the AVX-512 build (`W = false`).
-        unsafe { driver::unary_f64::<K, true, false>(xs) }
+        // SAFETY: this function is compiled for AVX2 and FMA and only called (through the
+        // AVX2 table) on CPUs that have them.
+        unsafe { driver::unary_f64::<K, true, { driver::AVX2 }>(xs) }
     }
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn u32_avx2<K: Unary>(xs: &mut [f32]) {
         // SAFETY: as above.
-        unsafe { driver::unary_f32::<K, true, false>(xs) }
+        unsafe { driver::unary_f32::<K, true, { driver::AVX2 }>(xs) }
     }
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn b64_avx2<K: Binary>(x: &mut [f64], y: &[f64]) {

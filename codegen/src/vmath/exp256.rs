@@ -1,0 +1,134 @@
+//! `exp` on AVX2 with explicit intrinsics: the same operations as [`super::exp::exp_table`]
+//! (with FMA), lane for lane, so the results are the same bits, on two vectors at a time.
+//!
+//! The autovectorised loop computes one 4-lane vector per iteration; its dependency chain
+//! (clamp, reduction, polynomial, scaling: ~50 cycles) is longer than the out-of-order
+//! window hides on AMD Zen 3, so the routine was latency-bound. Interleaving two vectors
+//! instruction by instruction measured 14–19 % faster (A/B in one process, in-cache tiles:
+//! 2.00 against 2.46 and 1.46 against 1.70 ns per element); four vectors were no faster
+//! than two. The table reads stay scalar loads: an in-register lookup (`vpermd` from four
+//! registers and `vblendvpd`) measured slower (2.06 against 1.72 ns).
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+#[cfg(target_arch = "x86_64")]
+use super::{exp, exp_table, fp::SHIFT};
+
+/// Two vectors, as one value of the interleaved code.
+#[cfg(target_arch = "x86_64")]
+type Pair = [__m256d; 2];
+
+/// Applies [`super::exp::exp_table`] (after its clamp to `±708`) to every element of `c`.
+/// NaN inputs give unspecified lanes; the driver patches them (and every `|x| > 708`) with
+/// the scalar fallback afterwards.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+pub(super) fn exp_block(c: &mut [f64; 64]) {
+    for chunk in c.chunks_exact_mut(8) {
+        let p = chunk.as_mut_ptr();
+        // SAFETY: `chunk` holds exactly 8 f64: two unaligned 32-byte loads and stores.
+        unsafe {
+            let y = exp_pair([_mm256_loadu_pd(p), _mm256_loadu_pd(p.add(4))]);
+            _mm256_storeu_pd(p, y[0]);
+            _mm256_storeu_pd(p.add(4), y[1]);
+        }
+    }
+}
+
+/// Eight lanes of [`super::exp::exp_table`] after the clamp.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+fn exp_pair(x: Pair) -> Pair {
+    let max = _mm256_set1_pd(exp::EXP_TABLE_MAX);
+    let min = _mm256_sub_pd(_mm256_setzero_pd(), max);
+    let x = x.map(|v| _mm256_min_pd(_mm256_max_pd(v, min), max));
+    // round_int: t = fma(x, 16/ln2, SHIFT), kd = t - SHIFT, ki = bits(t) - bits(SHIFT)
+    let shift = _mm256_set1_pd(SHIFT);
+    let inv = _mm256_set1_pd(exp_table::INV_LN2_N);
+    let t = x.map(|v| _mm256_fmadd_pd(v, inv, shift));
+    let kd = t.map(|v| _mm256_sub_pd(v, shift));
+    let ki = t.map(|v| _mm256_sub_epi64(_mm256_castpd_si256(v), _mm256_castpd_si256(shift)));
+    let (hi, lo) = (
+        _mm256_set1_pd(exp_table::LN2_HI_N),
+        _mm256_set1_pd(exp_table::LN2_LO_N),
+    );
+    let r: Pair = std::array::from_fn(|i| _mm256_sub_pd(x[i], _mm256_mul_pd(kd[i], hi)));
+    let r: Pair = std::array::from_fn(|i| _mm256_sub_pd(r[i], _mm256_mul_pd(kd[i], lo)));
+    let mut k = [[0i64; 4]; 2];
+    for (lanes, v) in k.iter_mut().zip(ki) {
+        // SAFETY: `lanes` holds 4 i64, one unaligned 32-byte store.
+        unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), v) };
+    }
+    let j = |i: usize, l: usize| (k[i][l] & 15) as usize;
+    let sb = |i: usize, l: usize| exp_table::SBITS[j(i, l)] as i64;
+    let tl = |i: usize, l: usize| exp_table::TAIL[j(i, l)];
+    let scale: Pair = std::array::from_fn(|i| {
+        let sbits = _mm256_set_epi64x(sb(i, 3), sb(i, 2), sb(i, 1), sb(i, 0));
+        _mm256_castsi256_pd(_mm256_add_epi64(sbits, _mm256_slli_epi64::<48>(ki[i])))
+    });
+    let tail: Pair = std::array::from_fn(|i| _mm256_set_pd(tl(i, 3), tl(i, 2), tl(i, 1), tl(i, 0)));
+    // scale_poly, operation for operation
+    let c = |i: usize| _mm256_set1_pd(exp::EXP_TAYLOR[i]);
+    let r2 = r.map(|v| _mm256_mul_pd(v, v));
+    let r4 = r2.map(|v| _mm256_mul_pd(v, v));
+    let a = r.map(|v| _mm256_fmadd_pd(v, c(3), c(2)));
+    let b = r.map(|v| _mm256_fmadd_pd(v, c(5), c(4)));
+    let e = r.map(|v| _mm256_fmadd_pd(v, c(7), c(6)));
+    let d: Pair = std::array::from_fn(|i| _mm256_fmadd_pd(r2[i], c(8), e[i]));
+    let h: Pair = std::array::from_fn(|i| _mm256_fmadd_pd(r2[i], d[i], b[i]));
+    let l: Pair =
+        std::array::from_fn(|i| _mm256_fmadd_pd(r2[i], a[i], _mm256_add_pd(tail[i], r[i])));
+    let p: Pair = std::array::from_fn(|i| _mm256_fmadd_pd(r4[i], h[i], l[i]));
+    std::array::from_fn(|i| _mm256_fmadd_pd(scale[i], p[i], scale[i]))
+}
+
+#[cfg(all(test, target_arch = "x86_64"))]
+mod tests {
+    use super::*;
+
+    /// The explicit routine and the scalar one agree bitwise over every table index, both
+    /// signs, the clamp bounds and beyond (where both clamp).
+    #[test]
+    fn same_bits_as_the_scalar_routine() {
+        if !super::super::Level::Avx2Fma.is_supported() {
+            return;
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut checked = 0;
+        for round in 0..4000 {
+            let mut c = [0.0f64; 64];
+            for (i, v) in c.iter_mut().enumerate() {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                *v = match (round + i) % 4 {
+                    0 => (u - 0.5) * 1420.0,
+                    1 => (u - 0.5) * 2.0,
+                    2 => (u - 0.5) * 1e-6,
+                    _ => (i as f64 - 32.0) * std::f64::consts::LN_2 / 32.0,
+                };
+            }
+            c[0] = 708.0;
+            c[1] = -708.0;
+            c[2] = 800.0;
+            c[3] = -0.0;
+            let want: Vec<u64> = c
+                .iter()
+                .map(|&v| {
+                    let v = v.clamp(-exp::EXP_TABLE_MAX, exp::EXP_TABLE_MAX);
+                    exp::exp_table::<true>(v).to_bits()
+                })
+                .collect();
+            // SAFETY: AVX2 and FMA support was checked above.
+            unsafe { exp_block(&mut c) };
+            for (i, (&got, &w)) in c.iter().zip(&want).enumerate() {
+                assert_eq!(got.to_bits(), w, "round {round} lane {i}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 4000 * 64);
+    }
+}
