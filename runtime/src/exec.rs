@@ -32,6 +32,7 @@ mod library;
 mod lines;
 mod memory;
 mod plan;
+mod repack;
 mod segment;
 mod split;
 mod widen;
@@ -286,7 +287,21 @@ impl Executor<'_> {
                 }
             }
         }
-        let (spec, shape, strides) = specialise(&k.kernel, &k.iter_shape, &bound);
+        let (mut spec, mut shape, mut strides) = specialise(&k.kernel, &k.iter_shape, &bound);
+        // small inputs read element by element in the inner loop get a contiguous copy
+        // (not an input this kernel may overwrite in place: that one keeps its memory)
+        if in_place.is_none() && k.kernel.rank > 0 {
+            let kept = k.kernel.rank - k.kernel.reduced;
+            let inner = if spec.outer_reduce {
+                kept - 1
+            } else {
+                k.kernel.rank - 1
+            };
+            let dims = k.iter_shape.dims();
+            if repack::small_strided_inputs(&k.kernel, dims, inner, &mut bound)? {
+                (spec, shape, strides) = specialise(&k.kernel, &k.iter_shape, &bound);
+            }
+        }
         // Pointers: inputs read their snapshots; outputs write their buffers.
         let mut sources: Vec<Source> = Vec::with_capacity(bound.len());
         let mut next_out = 0;
