@@ -26,6 +26,7 @@ pub mod linalg;
 pub mod moments;
 pub mod mutate;
 pub mod ndarray;
+mod prefetch;
 pub mod value;
 pub mod views;
 pub mod workers;

@@ -121,7 +121,8 @@ fn run<T: Real>(x: &NdArray, rows: usize, k: usize) -> Bytes {
     let fill = |first: usize, out: &mut [f64]| {
         for (i, s) in out.chunks_exact_mut(FIELDS * k).enumerate() {
             let r0 = (first + i) * b;
-            summarize(&all[r0 * k..(r0 + b).min(rows) * k], s);
+            let next = all.get((r0 + b) * k..((r0 + 2 * b).min(rows) * k).max((r0 + b) * k));
+            summarize(&all[r0 * k..(r0 + b).min(rows) * k], next.unwrap_or(&[]), s);
         }
     };
     let threads = if rows * k >= PARALLEL_ELEMS && blocks >= 2 {
@@ -150,7 +151,7 @@ fn run<T: Real>(x: &NdArray, rows: usize, k: usize) -> Bytes {
 const W: usize = 8;
 
 /// The summaries of one block `xs` (whole rows of `k` elements) into `s`.
-fn summarize<T: Real>(xs: &[T], s: &mut [f64]) {
+fn summarize<T: Real>(xs: &[T], next: &[T], s: &mut [f64]) {
     let k = s.len() / FIELDS;
     let n = (xs.len() / k) as f64;
     let (sums, rest) = s.split_at_mut(k);
@@ -176,8 +177,12 @@ fn summarize<T: Real>(xs: &[T], s: &mut [f64]) {
         let c: [f64; W] = std::array::from_fn(|j| centres[lane(j)]);
         let (mut q, mut d) = ([0.0f64; W], [0.0f64; W]);
         let vecs = xs.chunks_exact(W);
-        for v in vecs {
+        let line = 64 / std::mem::size_of::<T>();
+        for (i, v) in vecs.enumerate() {
             deviation_lanes(&mut q, &mut d, &c, v);
+            if let Some(p) = next.get(i * line) {
+                crate::prefetch::prefetch(p);
+            }
         }
         squares.fill(0.0);
         devs.fill(0.0);
