@@ -3,7 +3,7 @@
 //! exp, imgnorm, colnorm (`(x − m) / s` on 1M×8 with (1,8) `m`, `s`), colmean and colstd
 //! (z-score's statistics alone), flatnorm (the same on 8M
 //! with scalars), tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a
-//! third argument `eager` or `interpret` picks the mode; `LINE_OPS=0` runs line ops as compiled
+//! third argument `eager` or `interpret` picks the mode; `THREADS=1` runs on one thread; `LINE_OPS=0` runs line ops as compiled
 //! kernels, for A/B runs).
 
 use numfuse as nf;
@@ -18,6 +18,9 @@ fn main() {
     let reps: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(10);
     if std::env::var("LINE_OPS").as_deref() == Ok("0") {
         nf::set_line_ops(false);
+    }
+    if std::env::var("THREADS").as_deref() == Ok("1") {
+        nf::set_max_threads(1);
     }
     let mode = match args.get(3).map(String::as_str) {
         Some("eager") => nf::Mode::Eager,

@@ -4,8 +4,8 @@
 //! (softmax's `exp(x - max)`). Checked: which kernels take the path (explain says so), that
 //! the bits equal those of the compiled kernels (`set_line_ops(false)`) for 1 and 2 threads,
 //! float64 and float32, rows shorter and longer than the per-line threshold and rows that
-//! are not a multiple of the vector width; views the path does not take still agree; and the
-//! results match the interpreter.
+//! are not a multiple of the vector width, and large outputs written with non-temporal
+//! stores; views the path does not take still agree; and the results match the interpreter.
 
 use numfuse as nf;
 use numfuse_tests::support::{bits, matches_interpreter, ramp};
@@ -70,6 +70,32 @@ fn softmax_divides_and_subtracts_through_line_ops_with_the_same_bits() {
             text.contains("fused into the line op before it"),
             "{name}\n{text}"
         );
+    }
+}
+
+/// Outputs of 8 MB and more are written with non-temporal stores where the CPU has them
+/// (rows of 1001 elements start at every alignment, so the streamed routine's plain-store
+/// head and tail run too): the same bits as the compiled kernels and the plain stores.
+#[test]
+fn large_outputs_stream_with_the_same_bits() {
+    let _guard = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
+    let cases: [(&str, &[usize], nf::DType); 2] = [
+        ("softmax 1100x1001 float64", &[1100, 1001], nf::float64),
+        ("softmax 2200x1001 float32", &[2200, 1001], nf::float32),
+    ];
+    for (name, shape, dtype) in cases {
+        let x = materialized((ramp(shape, 0.7) * 30.0).astype(dtype));
+        let text = same_bits_with_and_without(name, &x, softmax);
+        let streams = numfuse_codegen::vmath::streams();
+        assert_eq!(
+            text.contains("line op x / c at full vector width, non-temporal stores"),
+            streams,
+            "{name}\n{text}"
+        );
+        // a smaller output of the same shape of graph keeps plain stores
+        let small = materialized((ramp(&[100, 1001], 0.7) * 30.0).astype(dtype));
+        let text = softmax(&small).explain();
+        assert!(!text.contains("non-temporal"), "{name} small\n{text}");
     }
 }
 

@@ -50,7 +50,7 @@ impl LineOp {
 macro_rules! line_loop {
     ($name:ident, $t:ty) => {
         #[inline(always)]
-        fn $name(op: LineOp, x: &[$t], c: $t, out: &mut [$t]) {
+        pub(super) fn $name(op: LineOp, x: &[$t], c: $t, out: &mut [$t]) {
             let pairs = out.iter_mut().zip(x);
             match op {
                 LineOp::Add => pairs.for_each(|(o, &v)| *o = v + c),
@@ -68,7 +68,13 @@ macro_rules! line_loop {
 line_loop!(lines_f64, f64);
 line_loop!(lines_f32, f32);
 
-#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+/// Whether the dispatched routines can write with non-temporal stores on this CPU (AVX2 or
+/// AVX-512); elsewhere [`line_f64_streamed`] and [`line_f32_streamed`] store normally.
+pub fn streams() -> bool {
+    matches!(Level::current(), Level::Avx512 | Level::Avx2Fma)
+}
+
+#[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::LineOp;
 
@@ -101,10 +107,10 @@ mod x86 {
 /// ```
 pub fn line_f64(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
     match Level::current() {
-        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
         Level::Avx512 => unsafe { x86::f64_avx512(op, x, c, out) },
-        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
         Level::Avx2Fma => unsafe { x86::f64_avx2(op, x, c, out) },
         _ => lines_f64(op, x, c, out),
@@ -114,12 +120,47 @@ pub fn line_f64(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
 /// `out[i] = x[i] ⊙ c` for `f32` (see [`line_f64`]).
 pub fn line_f32(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
     match Level::current() {
-        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `line_f64`.
         Level::Avx512 => unsafe { x86::f32_avx512(op, x, c, out) },
-        #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+        #[cfg(target_arch = "x86_64")]
         // SAFETY: as in `line_f64`.
         Level::Avx2Fma => unsafe { x86::f32_avx2(op, x, c, out) },
+        _ => lines_f32(op, x, c, out),
+    }
+}
+
+/// [`line_f64`] writing `out` with non-temporal stores (past the caches), for a large output
+/// that is written once and not read soon: the store does not first read the line into the
+/// cache. Same bits as [`line_f64`]; ends with a store fence.
+///
+/// ```
+/// use numfuse_codegen::vmath::{line_f64_streamed, LineOp};
+/// let mut out = [0.0; 20];
+/// line_f64_streamed(LineOp::Mul, &[2.0; 20], 4.0, &mut out);
+/// assert_eq!(out, [8.0; 20]);
+/// ```
+pub fn line_f64_streamed(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
+    match Level::current() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
+        Level::Avx512 => unsafe { super::stream::f64_avx512(op, x, c, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
+        Level::Avx2Fma => unsafe { super::stream::f64_avx2(op, x, c, out) },
+        _ => lines_f64(op, x, c, out),
+    }
+}
+
+/// [`line_f32`] writing `out` with non-temporal stores (see [`line_f64_streamed`]).
+pub fn line_f32_streamed(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
+    match Level::current() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `line_f64_streamed`.
+        Level::Avx512 => unsafe { super::stream::f32_avx512(op, x, c, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `line_f64_streamed`.
+        Level::Avx2Fma => unsafe { super::stream::f32_avx2(op, x, c, out) },
         _ => lines_f32(op, x, c, out),
     }
 }
@@ -128,7 +169,13 @@ pub fn line_f32(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
 mod tests {
     use super::*;
 
-    /// Every op, both widths, lengths around the vector widths: the bits of the scalar ops.
+    type Routines = (
+        fn(LineOp, &[f64], f64, &mut [f64]),
+        fn(LineOp, &[f32], f32, &mut [f32]),
+    );
+
+    /// Every op, both widths, plain and streamed, lengths around the vector widths and
+    /// outputs at every offset from a 64-byte boundary: the bits of the scalar ops.
     #[test]
     fn every_op_gives_the_bits_of_the_scalar_operation() {
         let ops = [
@@ -141,34 +188,45 @@ mod tests {
             (LineOp::Div, |a, b| a / b),
             (LineOp::DivRev, |a, b| b / a),
         ];
+        let routines: [Routines; 2] =
+            [(line_f64, line_f32), (line_f64_streamed, line_f32_streamed)];
         let specials = [0.0, -0.0, 1.0, -3.5, f64::INFINITY, f64::NAN, 5e-324, 1e308];
         for n in [0usize, 1, 3, 4, 7, 8, 9, 17, 33, 100] {
             let x: Vec<f64> = (0..n)
                 .map(|i| specials.get(i).copied().unwrap_or(i as f64 * 0.37 - 9.1))
                 .collect();
-            for c in [3.0, -0.0, 7e-310, f64::INFINITY, f64::NAN] {
-                for &(op, f) in &ops {
-                    let mut out = vec![1.0; n];
-                    line_f64(op, &x, c, &mut out);
-                    let mut out32 = vec![1.0f32; n];
-                    let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
-                    line_f32(op, &x32, c as f32, &mut out32);
-                    for i in 0..n {
-                        let want = f(x[i], c);
-                        assert!(
-                            out[i].to_bits() == want.to_bits()
-                                || (out[i].is_nan() && want.is_nan()),
-                            "{op:?} {} {c}: {} vs {want}",
-                            x[i],
-                            out[i]
-                        );
-                        let w32 = f(x32[i] as f64, c as f32 as f64) as f32;
-                        let same = out32[i].to_bits() == w32.to_bits()
-                            || (out32[i].is_nan() && w32.is_nan());
-                        assert!(same, "f32 {op:?} {}: {} vs {w32}", x32[i], out32[i]);
+            let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            for (c, &(op, f)) in [3.0, -0.0, 7e-310, f64::INFINITY, f64::NAN]
+                .into_iter()
+                .flat_map(|c| ops.iter().map(move |o| (c, o)))
+            {
+                let want: Vec<f64> = x.iter().map(|&v| f(v, c)).collect();
+                let want32: Vec<f32> = x32
+                    .iter()
+                    .map(|&v| f(v as f64, c as f32 as f64) as f32)
+                    .collect();
+                for (r64, r32) in routines {
+                    for off in 0..16 {
+                        // offsets 0..16 cover every address residue modulo 64 bytes
+                        let mut buf = vec![[1.0f64; 8]; n.div_ceil(8) + 2];
+                        let out = &mut buf.as_flattened_mut()[off..off + n];
+                        r64(op, &x, c, out);
+                        assert_same(out, &want, op);
+                        let mut buf32 = vec![[1.0f32; 16]; n.div_ceil(16) + 2];
+                        let out32 = &mut buf32.as_flattened_mut()[off..off + n];
+                        r32(op, &x32, c as f32, out32);
+                        assert_same(out32, &want32, op);
                     }
                 }
             }
+        }
+    }
+
+    fn assert_same<T: Copy + Into<f64>>(got: &[T], want: &[T], op: LineOp) {
+        for (i, (&g, &w)) in got.iter().zip(want).enumerate() {
+            let (g, w): (f64, f64) = (g.into(), w.into());
+            let same = g.to_bits() == w.to_bits() || (g.is_nan() && w.is_nan());
+            assert!(same, "{op:?} element {i}: {g} vs {w}");
         }
     }
 }

@@ -59,8 +59,10 @@ mod log;
 mod misc;
 mod pio2;
 mod pow;
+#[cfg(target_arch = "x86_64")]
+mod stream;
 mod table;
 mod trig;
 
-pub use lines::{line_f32, line_f64, LineOp};
+pub use lines::{line_f32, line_f32_streamed, line_f64, line_f64_streamed, streams, LineOp};
 pub use table::*;

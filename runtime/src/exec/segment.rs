@@ -244,7 +244,8 @@ impl Executor<'_> {
         if super::line_ops_enabled() {
             let lines = super::lines::recognise(&run.kernel, &shape, &strides, &ptrs, b, &run);
             if let Some(mut l) = lines {
-                l.run.aot = Some(format!("line op {} at full vector width", l.op_text()));
+                l.stream_if_large(seg.rows);
+                l.run.aot = Some(l.describe());
                 return Ok(BlockStep::Lines(Box::new(l)));
             }
         }
