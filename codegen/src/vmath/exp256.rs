@@ -19,19 +19,37 @@ use super::{exp, exp_table, fp::SHIFT};
 #[cfg(target_arch = "x86_64")]
 type Pair = [__m256d; 2];
 
-/// Applies [`super::exp::exp_table`] to every element of `c` with `|x| <= 708`. Other lanes
-/// (`|x| > 708`, NaN) are unspecified: the driver patches exactly those with the scalar
-/// fallback afterwards, so the routine skips the clamp (5 % of its time on AMD Zen 4).
+/// `e^x` for every element of `c`: [`super::exp::exp_table`] where `|x| <= 708` (without its
+/// clamp: 5 % of the routine's time on AMD Zen 4), the scalar fallback on the other lanes
+/// (`|x| > 708`, NaN), found by one compare per vector.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 pub(super) fn exp_block(c: &mut [f64; 64]) {
+    let max = _mm256_set1_pd(exp::EXP_TABLE_MAX);
+    let magnitude = _mm256_castsi256_pd(_mm256_set1_epi64x(i64::MAX));
     for chunk in c.chunks_exact_mut(8) {
         let p = chunk.as_mut_ptr();
-        // SAFETY: `chunk` holds exactly 8 f64: two unaligned 32-byte loads and stores.
+        // SAFETY: `chunk` holds exactly 8 f64: two unaligned 32-byte loads.
+        let x: Pair = unsafe { [_mm256_loadu_pd(p), _mm256_loadu_pd(p.add(4))] };
+        let slow = x.map(|v| {
+            let out = _mm256_cmp_pd::<_CMP_NLE_UQ>(_mm256_and_pd(v, magnitude), max);
+            _mm256_movemask_pd(out) as u32
+        });
+        let y = exp_pair(x);
+        // SAFETY: as above, two unaligned 32-byte stores.
         unsafe {
-            let y = exp_pair([_mm256_loadu_pd(p), _mm256_loadu_pd(p.add(4))]);
             _mm256_storeu_pd(p, y[0]);
             _mm256_storeu_pd(p.add(4), y[1]);
+        }
+        let mask = slow[0] | slow[1] << 4;
+        if mask != 0 {
+            let mut xs = [0.0f64; 8];
+            // SAFETY: `xs` holds 8 f64.
+            unsafe {
+                _mm256_storeu_pd(xs.as_mut_ptr(), x[0]);
+                _mm256_storeu_pd(xs.as_mut_ptr().add(4), x[1]);
+            }
+            exp::patch_lanes(chunk, &xs, mask);
         }
     }
 }

@@ -12,9 +12,9 @@ use std::arch::x86_64::*;
 #[cfg(target_arch = "x86_64")]
 use super::{exp, exp_table, fp::SHIFT};
 
-/// Applies [`super::exp::exp_table`] to every element of `c` with `|x| <= 708`. Other lanes
-/// (`|x| > 708`, NaN) are unspecified: the driver patches exactly those with the scalar
-/// fallback afterwards, so the routine skips the clamp (5 % of its time on AMD Zen 4).
+/// `e^x` for every element of `c`: [`super::exp::exp_table`] where `|x| <= 708` (without its
+/// clamp: 5 % of the routine's time on AMD Zen 4), the scalar fallback on the other lanes
+/// (`|x| > 708`, NaN), found by one compare per vector.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512dq")]
 pub(super) fn exp_block(c: &mut [f64; 64]) {
@@ -29,13 +29,25 @@ pub(super) fn exp_block(c: &mut [f64; 64]) {
             _mm512_loadu_pd(t.add(8)),
         )
     };
+    let max = _mm512_set1_pd(exp::EXP_TABLE_MAX);
     for chunk in c.chunks_exact_mut(8) {
         let p = chunk.as_mut_ptr();
         // SAFETY: `chunk` holds exactly 8 f64, one unaligned 64-byte load and store.
         let x = unsafe { _mm512_loadu_pd(p) };
+        let slow = _mm512_cmp_pd_mask::<_CMP_NLE_UQ>(_mm512_abs_pd(x), max);
         let y = exp8(x, s_lo, s_hi, t_lo, t_hi);
-        // SAFETY: as above.
-        unsafe { _mm512_storeu_pd(p, y) };
+        if slow == 0 {
+            // SAFETY: as above.
+            unsafe { _mm512_storeu_pd(p, y) };
+        } else {
+            let mut xs = [0.0f64; 8];
+            // SAFETY: `xs` and `chunk` hold 8 f64 each.
+            unsafe {
+                _mm512_storeu_pd(xs.as_mut_ptr(), x);
+                _mm512_storeu_pd(p, y);
+            }
+            exp::patch_lanes(chunk, &xs, slow as u32);
+        }
     }
 }
 
