@@ -135,3 +135,97 @@ pub fn blocked_sum(
     let left = b.ins().isub(n, iv);
     (vars.iter().map(|&v| b.use_var(v)).collect(), left)
 }
+
+/// A float type summed by [`row_sum`]: `LANES` elements per 128-bit vector, as the compiled
+/// code holds them.
+pub trait SumFloat:
+    Copy + PartialOrd + std::ops::Add<Output = Self> + std::ops::Sub<Output = Self>
+{
+    /// Elements per 128-bit vector (`F64X2`, `F32X4`).
+    const LANES: usize;
+    /// Positive zero.
+    const ZERO: Self;
+    /// The absolute value.
+    fn abs(self) -> Self;
+}
+
+impl SumFloat for f64 {
+    const LANES: usize = 2;
+    const ZERO: f64 = 0.0;
+    fn abs(self) -> f64 {
+        f64::abs(self)
+    }
+}
+
+impl SumFloat for f32 {
+    const LANES: usize = 4;
+    const ZERO: f32 = 0.0;
+    fn abs(self) -> f32 {
+        f32::abs(self)
+    }
+}
+
+/// The sum of one contiguous row exactly as a compiled `reduce.add` over it computes it,
+/// bit for bit ([`blocked_sum`] for the whole blocks, then the vector loop's four accumulators
+/// over the remainder, the scalar tail, and the accumulators' lanes): lets ahead-of-time code
+/// (a line op of a segment) take over a compiled row sum without changing a result.
+///
+/// ```
+/// use numfuse_codegen::blocksum::row_sum;
+/// assert_eq!(row_sum(&[1.0f64, 2.0, 3.0]), 6.0);
+/// assert_eq!(row_sum::<f32>(&[]), 0.0);
+/// ```
+pub fn row_sum<T: SumFloat>(xs: &[T]) -> T {
+    let per_step = 4 * T::LANES; // four vector accumulators of LANES partial sums
+    let whole = xs.len() - xs.len() % BLOCK as usize;
+    let (mut total, mut comp) = (T::ZERO, T::ZERO);
+    for block in xs[..whole].chunks_exact(BLOCK as usize) {
+        let r = partial_sums(block, per_step);
+        // ((a0 + a1) + (a2 + a3)) lane by lane, then the lanes pairwise
+        let mut v = [T::ZERO; 4];
+        for (m, lane) in v.iter_mut().enumerate().take(T::LANES) {
+            *lane = (r[m] + r[T::LANES + m]) + (r[2 * T::LANES + m] + r[3 * T::LANES + m]);
+        }
+        let mut n = T::LANES;
+        while n > 1 {
+            n /= 2;
+            for i in 0..n {
+                v[i] = v[2 * i] + v[2 * i + 1];
+            }
+        }
+        let s = v[0];
+        let t = total;
+        total = t + s;
+        comp = comp
+            + if t.abs() >= s.abs() {
+                (t - total) + s
+            } else {
+                (s - total) + t
+            };
+    }
+    let mut acc = T::ZERO + (total + comp);
+    let rest = &xs[whole..];
+    let vectors = rest.len() - rest.len() % per_step;
+    let r = partial_sums(&rest[..vectors], per_step);
+    for &x in &rest[vectors..] {
+        acc = acc + x;
+    }
+    // the accumulators folded in order, then their lanes into the scalar accumulator
+    for m in 0..T::LANES {
+        let lane = ((r[m] + r[T::LANES + m]) + r[2 * T::LANES + m]) + r[3 * T::LANES + m];
+        acc = acc + lane;
+    }
+    acc
+}
+
+/// `per_step` (≤ 16) partial sums of `xs` (a whole number of steps): partial `j` adds the
+/// elements at `j`, `j + per_step`, … in order, starting from zero.
+fn partial_sums<T: SumFloat>(xs: &[T], per_step: usize) -> [T; 16] {
+    let mut r = [T::ZERO; 16];
+    for step in xs.chunks_exact(per_step) {
+        for (acc, &x) in r.iter_mut().zip(step) {
+            *acc = *acc + x;
+        }
+    }
+    r
+}

@@ -29,6 +29,7 @@ mod bind;
 mod blocks;
 mod dest;
 mod library;
+mod line_sums;
 mod lines;
 mod memory;
 mod plan;

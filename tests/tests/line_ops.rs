@@ -4,8 +4,8 @@
 //! (softmax's `exp(x - max)`). Checked: which kernels take the path (explain says so), that
 //! the bits equal those of the compiled kernels (`set_line_ops(false)`) for 1 and 2 threads,
 //! float64 and float32, rows shorter and longer than the per-line threshold and rows that
-//! are not a multiple of the vector width, and large outputs written with non-temporal
-//! stores; views the path does not take still agree; and the results match the interpreter.
+//! are not a multiple of the vector width, large outputs written with non-temporal stores,
+//! and the row sums of a line step's result taken over by the line step; views the path does not take still agree; and the results match the interpreter.
 
 use numfuse as nf;
 use numfuse_tests::support::{bits, matches_interpreter, ramp};
@@ -70,6 +70,12 @@ fn softmax_divides_and_subtracts_through_line_ops_with_the_same_bits() {
             text.contains("fused into the line op before it"),
             "{name}\n{text}"
         );
+        // rows long enough for exp per line also get their sums in the same pass
+        assert_eq!(
+            text.contains("row sums taken in the line op before it"),
+            shape[1] >= 256,
+            "{name}: row sums\n{text}"
+        );
     }
 }
 
@@ -103,7 +109,7 @@ fn large_outputs_stream_with_the_same_bits() {
 fn every_operand_order_and_op_takes_the_path_or_agrees() {
     let _guard = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
     let x = materialized(ramp(&[400, 700], 0.1) * 4.0 + 5.0);
-    let cases: [(&str, Expr, Option<&str>); 6] = [
+    let cases: [(&str, Expr, Option<&str>); 7] = [
         (
             "c - x then exp",
             |x| {
@@ -112,6 +118,15 @@ fn every_operand_order_and_op_takes_the_path_or_agrees() {
                 &e * e.sum(nf::axis(-1).keepdims(true))
             },
             Some("line op c - x at full vector width, then exp"),
+        ),
+        (
+            "log(x + c) and its row sums",
+            |x| {
+                let m = x.min(nf::axis(-1).keepdims(true));
+                let e = (x + &m).log();
+                &e - e.sum(nf::axis(-1).keepdims(true))
+            },
+            Some("row sums taken in the line op before it"),
         ),
         (
             "c / x",

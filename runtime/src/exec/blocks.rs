@@ -18,7 +18,7 @@ use numfuse_ir::{DType, NodeId};
 use std::time::{Duration, Instant};
 
 /// Where a value of the segment lives during one block.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub(super) enum Home {
     /// Per-thread scratch slot.
     Local(usize),
@@ -27,7 +27,7 @@ pub(super) enum Home {
 }
 
 /// How an operand's pointer is found for a block starting at row `r0`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub(super) enum Ptr {
     /// A value from before the segment: `base + r0 · row_stride`.
     Outside { base: *mut u8, row_stride: i64 },

@@ -5,10 +5,12 @@
 //! throughput). When the next step is a vector-math transcendental of that result alone
 //! (softmax's `exp(x - max)`), the two become one pass: each line is computed into the
 //! transcendental's output and transformed there while it is in L1, and the intermediate
-//! block is never written. Each element gets the same IEEE operation as in the kernel, so
-//! the bits do not change.
+//! block is never written. When the kernel after that sums each line (softmax's `sum(e)`),
+//! the line step takes it over too (`line_sums.rs`). Each element gets the same IEEE
+//! operation as in the kernel, so the bits do not change.
 
 use super::blocks::{base_ptr, BlockStep, Home, Ptr};
+use super::line_sums::LineSums;
 use super::KernelRun;
 use crate::buffer::Bytes;
 use numfuse_codegen::vmath::{self, LineOp, UnaryFn};
@@ -43,6 +45,8 @@ pub(super) struct LineStep {
     pub(super) then: Option<(UnaryFn, NodeId)>,
     /// Whether `out` is written with non-temporal stores (see [`STREAM_BYTES`]).
     streamed: bool,
+    /// The sums of the lines of the result, taken over from the next kernel.
+    pub(super) sums: Option<Box<LineSums>>,
     /// The kernel this step replaces (for the report).
     pub(super) run: KernelRun,
 }
@@ -112,6 +116,7 @@ pub(super) fn recognise(
         width: shape[1] as usize,
         then: None,
         streamed: false,
+        sums: None,
         run: run.clone(),
     })
 }
@@ -199,6 +204,28 @@ impl LineStep {
         None
     }
 
+    /// Takes over `sums` (the next kernel) when it sums the lines this step has just written
+    /// (after the transcendental, when that runs per line); returns it back when not.
+    pub(super) fn absorb_sums(&mut self, sums: LineSums, block_rows: usize) -> Option<LineSums> {
+        let item = self.dtype.itemsize() as i64;
+        let fits = self.sums.is_none()
+            && !self.streamed
+            && (self.then.is_none() || self.width >= PER_LINE_MATH)
+            && sums.dtype == self.dtype
+            && sums.input == self.out
+            && sums.in_line == self.out_line
+            && sums.width == self.width as i64
+            && sums.lines == self.per_row * block_rows as i64
+            && self.out_line >= self.width as i64 * item;
+        if !fits {
+            return Some(sums);
+        }
+        let mut sums = sums;
+        sums.run.aot = Some("row sums taken in the line op before it".into());
+        self.sums = Some(Box::new(sums));
+        None
+    }
+
     /// Runs the step for the block of `rows` rows starting at row `r0`.
     pub(super) fn run(&self, scratch: &mut [Bytes], r0: usize, rows: usize) {
         let lines = rows as i64 * self.per_row;
@@ -209,6 +236,7 @@ impl LineStep {
         );
         let w = self.width;
         let per_line = self.then.filter(|_| w >= PER_LINE_MATH).map(|t| t.0);
+        let sums0 = self.sums.as_ref().map(|s| base_ptr(s.out, scratch, r0));
         for l in 0..lines {
             let x = x0.wrapping_offset((l * self.x_line) as isize);
             let c = c0.wrapping_offset((l * self.c_line) as isize);
@@ -220,6 +248,12 @@ impl LineStep {
             // `out` is a kernel output: a scratch slot or full buffer of its own, never
             // overlapping an input of the segment (`line` also guards `out == x`).
             unsafe { line(self.op, self.dtype, x, c, o, w, per_line, self.streamed) };
+            if let (Some(s), Some(s0)) = (&self.sums, sums0) {
+                // SAFETY: line `l` of `out` was just written in full (`w` elements, lines
+                // `out_line ≥ w` elements apart, checked in `absorb_sums`); `s0` is the
+                // block's sums, bound for the full block like the kernel they replace.
+                unsafe { s.store(s0, l, o, w) };
+            }
         }
         if let Some((f, _)) = self.then.filter(|_| w < PER_LINE_MATH) {
             let n = lines as usize * w;

@@ -10,6 +10,7 @@
 //! offset from the block's base. Per block only pointers and the leading extent change.
 
 use super::blocks::{run_blocks, BlockKernel, BlockStep, Home, Ptr};
+use super::line_sums;
 use super::{bind_view, specialise, Bound, Executor, KernelRun, PARALLEL_WORK};
 use crate::buffer::Bytes;
 use crate::interp;
@@ -48,7 +49,11 @@ impl Executor<'_> {
         for step in &self.sched.steps[seg.steps.clone()] {
             let s = match step {
                 Step::Kernel(k) => {
-                    self.bind_block_kernel(k, seg, &mut homes, &mut slots, &mut keep)?
+                    let prev = steps.last_mut();
+                    match self.bind_block_kernel(k, seg, prev, &mut homes, &mut slots, &mut keep)? {
+                        Some(s) => s,
+                        None => continue,
+                    }
                 }
                 Step::Library(x) => {
                     let node = g.node(*x);
@@ -121,7 +126,9 @@ impl Executor<'_> {
                             " (fused into the line op before it)",
                         );
                     }
+                    let sums = l.sums.map(|s| KernelRun { threads, ..s.run });
                     self.runs.push(l.run);
+                    self.runs.extend(sums);
                 }
                 BlockStep::Math { node, .. } => self.push_blocked_library(node, run_time, ""),
             }
@@ -145,15 +152,17 @@ impl Executor<'_> {
     }
 
     /// Binds kernel step `k` for one block: a compiled kernel, or a line step when the
-    /// kernel has that form (`exec/lines.rs`).
+    /// kernel has that form (`exec/lines.rs`); `None` when the line step `prev` takes it
+    /// over (row sums, `exec/line_sums.rs`).
     fn bind_block_kernel(
         &mut self,
         k: &KernelStep,
         seg: &Segment,
+        prev: Option<&mut BlockStep>,
         homes: &mut Vec<(NodeId, Home)>,
         slots: &mut Vec<(DType, usize)>,
         keep: &mut Vec<Arc<Bytes>>,
-    ) -> Result<BlockStep> {
+    ) -> Result<Option<BlockStep>> {
         let b = seg.block_rows;
         let mut iter_shape = k.iter_shape.dims().to_vec();
         iter_shape[0] = b;
@@ -246,7 +255,15 @@ impl Executor<'_> {
             if let Some(mut l) = lines {
                 l.stream_if_large(seg.rows);
                 l.run.aot = Some(l.describe());
-                return Ok(BlockStep::Lines(Box::new(l)));
+                return Ok(Some(BlockStep::Lines(Box::new(l))));
+            }
+            if let Some(BlockStep::Lines(l)) = prev {
+                if let Some(sums) = line_sums::recognise(&run.kernel, &shape, &strides, &ptrs, &run)
+                {
+                    if l.absorb_sums(sums, b).is_none() {
+                        return Ok(None);
+                    }
+                }
             }
         }
         let (compiled, info) = super::compile(&run.kernel)?;
@@ -255,14 +272,14 @@ impl Executor<'_> {
         run.cache_hit = info.cache_hit;
         run.rows_grouped = info.rows_grouped;
         let per_row = shape.first().copied().unwrap_or(1) / b as i64;
-        Ok(BlockStep::Kernel(Box::new(BlockKernel {
+        Ok(Some(BlockStep::Kernel(Box::new(BlockKernel {
             compiled,
             shape,
             per_row,
             strides: strides.into_iter().flatten().collect(),
             ptrs,
             run,
-        })))
+        }))))
     }
 }
 
