@@ -1,7 +1,7 @@
 //! Times one seed workload repeatedly (for profilers and `NUMFUSE_EXPLAIN=1`):
 //! `cargo run --release --example profile -- softmax 20` (workloads: softmax, zscore, sigmoid,
 //! exp, imgnorm, colnorm (`(x − m) / s` on 1M×8 with (1,8) `m`, `s`), colmean and colstd
-//! (z-score's statistics alone), flatnorm (the same on 8M
+//! (z-score's statistics alone; colstdW on 8M elements in rows of W), flatnorm (the same on 8M
 //! with scalars), tiny, pairwise, rowmax, rowsum, rowsumW (rows of W elements), sum, into; a
 //! third argument `eager` or `interpret` picks the mode; `THREADS=1` runs on one thread; `LINE_OPS=0` runs line ops as compiled
 //! kernels, for A/B runs).
@@ -104,6 +104,11 @@ fn main() {
                 0.5,
             )
         }
+        w if w.starts_with("colstd") && w.len() > 6 => {
+            // colstdW: column deviations of an (8000000 / W, W) matrix (the wide-row tiles)
+            let width: usize = w[6..].parse().expect("colstdW: W a number");
+            data(&[8_000_000 / width, width], 0.5)
+        }
         _ => data(&[10_000_000], 0.4),
     };
     let f = |x: &nf::Array| match name {
@@ -116,7 +121,7 @@ fn main() {
         "colnorm" => (x - data(&[1, 8], 0.1)) / (data(&[1, 8], 0.2).abs() + 0.5),
         "flatnorm" => (x - 0.1) / 1.7,
         "colmean" => x.mean(nf::axis(0).keepdims(true)),
-        "colstd" => x.std(nf::axis(0).keepdims(true)),
+        w if w.starts_with("colstd") => x.std(nf::axis(0).keepdims(true)),
         "exp" => x.exp(),
         "rowmax" => x.max(-1),
         w if w.starts_with("rowsum") => x.sum(-1),

@@ -39,6 +39,13 @@ fn variances_over_leading_axes_fuse_and_match_the_interpreter() {
         assert!(fused(&f(&x)), "{name}: not fused");
         matches_interpreter(name, &x, f);
     }
+    // row counts whose last block ends inside a group of four vectors and inside a vector
+    for (rows, cols) in [(100_003, 8), (100_005, 2), (100_001, 1)] {
+        let odd = data(rows, cols, 3.0);
+        let f = |x: &nf::Array| x.std(nf::axis(0));
+        assert!(fused(&f(&odd)), "{rows}x{cols}: not fused");
+        matches_interpreter(&format!("std of {rows}x{cols}"), &odd, f);
+    }
     let cube = ramp(&[300, 250, 3], 0.1) + 2.0;
     let two_axes = |x: &nf::Array| x.var(nf::axis([0, 1]));
     assert!(fused(&two_axes(&cube)));
