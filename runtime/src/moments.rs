@@ -122,7 +122,7 @@ fn run<T: Real>(x: &NdArray, rows: usize, k: usize) -> Bytes {
         for (i, s) in out.chunks_exact_mut(FIELDS * k).enumerate() {
             let r0 = (first + i) * b;
             let next = all.get((r0 + b) * k..((r0 + 2 * b).min(rows) * k).max((r0 + b) * k));
-            summarize(&all[r0 * k..(r0 + b).min(rows) * k], next.unwrap_or(&[]), s);
+            summarize_fast(&all[r0 * k..(r0 + b).min(rows) * k], next.unwrap_or(&[]), s);
         }
     };
     let threads = if rows * k >= PARALLEL_ELEMS && blocks >= 2 {
@@ -150,7 +150,28 @@ fn run<T: Real>(x: &NdArray, rows: usize, k: usize) -> Bytes {
 /// Vector width of the block loops (accumulators kept in registers).
 const W: usize = 8;
 
-/// The summaries of one block `xs` (whole rows of `k` elements) into `s`.
+/// [`summarize`] built for AVX where the CPU has it (the same operations in 256-bit
+/// registers, so the same bits: one Zen 4 core 2.7 → 1.9 ms for z-score's moments, two
+/// cores 1.9 → 1.5 ms), else the baseline build.
+fn summarize_fast<T: Real>(xs: &[T], next: &[T], s: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX was detected on this CPU.
+        return unsafe { summarize_avx(xs, next, s) };
+    }
+    summarize(xs, next, s)
+}
+
+/// [`summarize`] compiled with AVX enabled.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn summarize_avx<T: Real>(xs: &[T], next: &[T], s: &mut [f64]) {
+    summarize(xs, next, s)
+}
+
+/// The summaries of one block `xs` (whole rows of `k` elements) into `s`; prefetches
+/// `next` (the following block) during the second pass.
+#[inline(always)]
 fn summarize<T: Real>(xs: &[T], next: &[T], s: &mut [f64]) {
     let k = s.len() / FIELDS;
     let n = (xs.len() / k) as f64;
@@ -342,54 +363,5 @@ impl Neumaier {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn two_pass(x: &[f64], rows: usize, k: usize) -> Vec<f64> {
-        let mut out = vec![0.0; 2 * k];
-        for c in 0..k {
-            let s: f64 = (0..rows).map(|r| x[r * k + c]).sum();
-            let m = s / rows as f64;
-            out[c] = s;
-            out[k + c] = (0..rows).map(|r| (x[r * k + c] - m).powi(2)).sum();
-        }
-        out
-    }
-
-    #[test]
-    fn matches_two_pass_on_several_blocks_with_a_short_last_one() {
-        let (rows, k) = (1000, 3);
-        let x: Vec<f64> = (0..rows * k)
-            .map(|i| ((i * 7919) % 1013) as f64 * 0.25)
-            .collect();
-        let a = NdArray::from_vec([rows, k], x.clone()).unwrap();
-        let got = moments(&a, 1).unwrap().to_vec::<f64>().unwrap();
-        for (g, w) in got.iter().zip(two_pass(&x, rows, k)) {
-            assert!((g - w).abs() <= 1e-12 * w.abs(), "{g} vs {w}");
-        }
-    }
-
-    #[test]
-    fn strided_and_float32_inputs() {
-        let x: Vec<f32> = (0..600).map(|i| (i % 17) as f32).collect();
-        let a = NdArray::from_vec([300, 2], x).unwrap().t(); // (2, 300), columns strided
-        let got = moments(&a, 1).unwrap();
-        assert_eq!(got.shape().dims(), &[2, 300]);
-        assert_eq!(got.dtype(), DType::Float32);
-        let v = got.to_vec::<f32>().unwrap();
-        let (s, q) = (v[0], v[300]); // column 0: x[0], x[1] = 0, 1
-        assert_eq!((s, q), (1.0, 0.5));
-    }
-
-    #[test]
-    fn empty_reduction_and_non_finite_values() {
-        let a = NdArray::from_vec([0, 2], Vec::<f64>::new()).unwrap();
-        assert_eq!(
-            moments(&a, 1).unwrap().to_vec::<f64>().unwrap(),
-            vec![0.0; 4]
-        );
-        let b = NdArray::from_vec([3, 1], vec![1.0, f64::INFINITY, 2.0]).unwrap();
-        let v = moments(&b, 1).unwrap().to_vec::<f64>().unwrap();
-        assert!(v[0].is_infinite() && v[1].is_nan(), "{v:?}");
-    }
-}
+#[path = "moments_tests.rs"]
+mod tests;

@@ -7,7 +7,9 @@
 //! a plain streaming pass showed 25 % faster; and prefetching the next block's inputs
 //! (7.2 → 9.4–12.5 ms). Streamed outputs measured no better on Intel Xeon (Emerald Rapids)
 //! either, with 64-byte AVX-512 non-temporal stores: sigmoid 14.2–16.1 ms plain against
-//! 14.8–15.0 ms streamed (the output step alone 5.2–5.3 against 5.4 ms).
+//! 14.8–15.0 ms streamed (the output step alone 5.2–5.3 against 5.4 ms). Re-measured on AMD
+//! Zen 4 (scratch then a streamed copy of each block's large kernel outputs): sigmoid
+//! 6.5–6.8 → 7.9–8.3 ms.
 
 use super::lines::LineStep;
 use super::KernelRun;
