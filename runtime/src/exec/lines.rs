@@ -176,6 +176,7 @@ impl LineStep {
         let item = dtype.itemsize() as i64;
         let fits = input_single_use
             && self.then.is_none()
+            && self.sums.is_none() // sums taken over were of the values before `math`
             && !self.streamed
             && dtype == self.dtype
             && matches!((self.out, input), (Ptr::Inside { home: Home::Local(a), offset: 0 }, Home::Local(b)) if a == b)
