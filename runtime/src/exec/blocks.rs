@@ -9,7 +9,9 @@
 //! either, with 64-byte AVX-512 non-temporal stores: sigmoid 14.2–16.1 ms plain against
 //! 14.8–15.0 ms streamed (the output step alone 5.2–5.3 against 5.4 ms). Re-measured on AMD
 //! Zen 4 (scratch then a streamed copy of each block's large kernel outputs): sigmoid
-//! 6.5–6.8 → 7.9–8.3 ms.
+//! 6.5–6.8 → 7.9–8.3 ms. Starting the second thread with a half block, so that one thread's
+//! memory-bound steps meet the other's compute-bound ones: no change (softmax 2.36–2.49 ms,
+//! sigmoid 6.4–7.3 ms either way).
 
 use super::lines::LineStep;
 use super::KernelRun;
