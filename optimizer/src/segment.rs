@@ -4,7 +4,7 @@
 //! making round trips through memory (loop fusion across kernels, Halide's `compute_at`).
 //!
 //! Softmax is the example: the row max, `x − max`, `exp`, the row sum and the division are
-//! five steps; blocked over 16 rows at a time, `x` is read from memory once and the result
+//! five steps; blocked over 8 rows at a time, `x` is read from memory once and the result
 //! written once, everything else stays in L2. A one-dimensional chain with a library call
 //! (sigmoid's `exp`) forms a segment over blocks of elements.
 //!
