@@ -20,7 +20,7 @@ use std::ops::Range;
 
 /// Aim for about this many bytes per block-local buffer, so that a few of them stay in L1 and
 /// the reads of one block's inputs and the writes of its outputs interleave finely (sigmoid on
-/// 10M f64, Zen 4: 6.6–7.0 ms with 64 KB blocks, 5.3–5.7 ms with 8 KB, 5.8 ms with 4 KB).
+/// 10M f64, Zen 4: 6.6–7.4 ms with 64 KB blocks, 5.1–5.8 ms with 8 KB, 5.8 ms with 4 KB).
 const BLOCK_BYTES: usize = 8 * 1024;
 /// Segments of wide rows still take this many rows per block when they fit in
 /// [`MAX_BLOCK_BYTES`]: per-block costs of the line routines (softmax on 4096×1024 is
