@@ -27,6 +27,7 @@ use std::time::{Duration, Instant};
 
 mod bind;
 mod blocks;
+mod chain;
 mod dest;
 mod library;
 mod line_sums;
@@ -57,8 +58,9 @@ pub(crate) fn max_threads() -> usize {
 }
 static LINE_OPS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
 
-/// Whether kernels of the form `x ⊙ c[line]` inside row-blocked segments run through the
-/// ahead-of-time line routines (`exec/lines.rs`; the default) or their compiled code. The
+/// Whether kernels of the form `x ⊙ c[line]`, and chains of `+ - * /` with scalar constants,
+/// inside row-blocked segments run through the ahead-of-time line routines (`exec/lines.rs`,
+/// `exec/chain.rs`; the default) or their compiled code. The
 /// bits are the same either way; the switch exists for A/B measurements and tests.
 pub fn set_line_ops(enabled: bool) {
     LINE_OPS.store(enabled, Ordering::Relaxed);

@@ -13,6 +13,7 @@
 //! memory-bound steps meet the other's compute-bound ones: no change (softmax 2.36–2.49 ms,
 //! sigmoid 6.4–7.3 ms either way).
 
+use super::chain::ChainStep;
 use super::lines::LineStep;
 use super::KernelRun;
 use crate::buffer::Bytes;
@@ -54,6 +55,9 @@ pub(super) enum BlockStep {
     /// A kernel of the form `x ⊙ c[line]` run by the ahead-of-time line routines
     /// (`exec/lines.rs`), possibly with the next step's transcendental absorbed.
     Lines(Box<LineStep>),
+    /// A kernel of `+ - * /` with scalar constants on one contiguous array, run by the
+    /// ahead-of-time line routines one op after the other (`exec/chain.rs`).
+    Chain(Box<ChainStep>),
     /// An in-place vector-math transcendental over the block (`input` copied to `output`
     /// first unless they share storage).
     Math {
@@ -158,6 +162,7 @@ fn run_step(step: &BlockStep, scratch: &mut [Bytes], r0: usize, rows: usize) {
             unsafe { k.compiled.func.call(&args) }
         }
         BlockStep::Lines(l) => l.run(scratch, r0, rows),
+        BlockStep::Chain(c) => c.run(scratch, r0, rows),
         BlockStep::Math {
             f,
             dtype,

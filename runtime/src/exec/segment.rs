@@ -130,6 +130,11 @@ impl Executor<'_> {
                     self.runs.push(l.run);
                     self.runs.extend(sums);
                 }
+                BlockStep::Chain(mut c) => {
+                    c.run.run_time = run_time;
+                    c.run.threads = threads;
+                    self.runs.push(c.run);
+                }
                 BlockStep::Math { node, .. } => self.push_blocked_library(node, run_time, ""),
             }
         }
@@ -256,6 +261,12 @@ impl Executor<'_> {
                 l.stream_if_large(seg.rows);
                 l.run.aot = Some(l.describe());
                 return Ok(Some(BlockStep::Lines(Box::new(l))));
+            }
+            if let Some(mut c) =
+                super::chain::recognise(&run.kernel, &shape, &strides, &ptrs, b, &run)
+            {
+                c.run.aot = Some(c.describe());
+                return Ok(Some(BlockStep::Chain(Box::new(c))));
             }
             if let Some(BlockStep::Lines(l)) = prev {
                 if let Some(sums) = line_sums::recognise(&run.kernel, &shape, &strides, &ptrs, &run)
