@@ -122,3 +122,28 @@ pub fn matches_interpreter(name: &str, x: &nf::Array, f: fn(&nf::Array) -> nf::A
         );
     }
 }
+
+/// The bits of `f(x)` with line ops on and off, for 1 and 2 threads, all equal; returns the
+/// explain text of the default run. Flips the process-wide line-op and thread switches (and
+/// restores the defaults): callers serialise their tests.
+pub fn same_bits_with_and_without(
+    name: &str,
+    x: &nf::Array,
+    f: fn(&nf::Array) -> nf::Array,
+) -> String {
+    let text = f(x).explain();
+    let want = bits(&f(x));
+    for (line_ops, threads) in [(false, 2), (true, 1), (false, 1)] {
+        nf::set_line_ops(line_ops);
+        nf::set_max_threads(threads);
+        let got = bits(&f(x));
+        nf::set_line_ops(true);
+        nf::set_max_threads(2);
+        assert!(
+            got == want,
+            "{name}: line ops {line_ops}, {threads} thread(s) differ"
+        );
+    }
+    matches_interpreter(name, x, f);
+    text
+}

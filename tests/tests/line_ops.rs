@@ -8,7 +8,7 @@
 //! and the row sums of a line step's result taken over by the line step; views the path does not take still agree; and the results match the interpreter.
 
 use numfuse as nf;
-use numfuse_tests::support::{bits, matches_interpreter, ramp};
+use numfuse_tests::support::{ramp, same_bits_with_and_without};
 use std::sync::Mutex;
 
 /// Serialises the tests of this file: they flip the process-wide line-op switch.
@@ -24,26 +24,6 @@ fn materialized(x: nf::Array) -> nf::Array {
 fn softmax(x: &nf::Array) -> nf::Array {
     let e = (x - x.max(nf::axis(-1).keepdims(true))).exp();
     &e / e.sum(nf::axis(-1).keepdims(true))
-}
-
-/// The bits of `f(x)` with line ops on and off, for 1 and 2 threads, all equal; returns the
-/// explain text of the default run.
-fn same_bits_with_and_without(name: &str, x: &nf::Array, f: Expr) -> String {
-    let text = f(x).explain();
-    let want = bits(&f(x));
-    for (line_ops, threads) in [(false, 2), (true, 1), (false, 1)] {
-        nf::set_line_ops(line_ops);
-        nf::set_max_threads(threads);
-        let got = bits(&f(x));
-        nf::set_line_ops(true);
-        nf::set_max_threads(2);
-        assert!(
-            got == want,
-            "{name}: line ops {line_ops}, {threads} thread(s) differ"
-        );
-    }
-    matches_interpreter(name, x, f);
-    text
 }
 
 #[test]

@@ -8,11 +8,12 @@
 //! `nf::set_line_ops(false)`).
 
 use super::blocks::{base_ptr, Ptr};
+use super::lines::line_op;
 use super::KernelRun;
 use crate::buffer::Bytes;
 use numfuse_codegen::vmath::{self, LineOp};
 use numfuse_ir::kernel::{KInst, Kernel, Role};
-use numfuse_ir::{BinaryOp, DType};
+use numfuse_ir::DType;
 
 /// Elements per tile between two line ops (stays in L1).
 const TILE: usize = 256;
@@ -101,20 +102,6 @@ fn chain_ops(pre: &[KInst], dtype: DType, result: usize) -> Option<Vec<(LineOp, 
         }
     }
     (current == Some(result) && !ops.is_empty()).then_some(ops)
-}
-
-fn line_op(op: BinaryOp, rev: bool) -> Option<LineOp> {
-    Some(match (op, rev) {
-        (BinaryOp::Add, false) => LineOp::Add,
-        (BinaryOp::Add, true) => LineOp::AddRev,
-        (BinaryOp::Sub, false) => LineOp::Sub,
-        (BinaryOp::Sub, true) => LineOp::SubRev,
-        (BinaryOp::Mul, false) => LineOp::Mul,
-        (BinaryOp::Mul, true) => LineOp::MulRev,
-        (BinaryOp::Div, false) => LineOp::Div,
-        (BinaryOp::Div, true) => LineOp::DivRev,
-        _ => return None,
-    })
 }
 
 impl ChainStep {

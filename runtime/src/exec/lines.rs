@@ -121,7 +121,8 @@ pub(super) fn recognise(
     })
 }
 
-fn line_op(op: BinaryOp, rev: bool) -> Option<LineOp> {
+/// The line op of `op` with the scalar second (`rev`: first), if it is a `+ - * /`.
+pub(super) fn line_op(op: BinaryOp, rev: bool) -> Option<LineOp> {
     Some(match (op, rev) {
         (BinaryOp::Add, false) => LineOp::Add,
         (BinaryOp::Add, true) => LineOp::AddRev,
