@@ -130,6 +130,19 @@ pub(super) fn xorsign(x: f64, flip: bool) -> f64 {
     f64::from_bits(x.to_bits() ^ if flip { SIGN } else { 0 })
 }
 
+/// Whether `x` is a signaling NaN (quiet bit clear), which glibc never lets a special case
+/// absorb: `pow(sNaN, 0)` and `hypot(sNaN, inf)` are NaN there, so in NumPy too.
+#[inline(always)]
+pub(super) fn is_signaling(x: f64) -> bool {
+    x.is_nan() && x.to_bits() & (1 << 51) == 0
+}
+
+/// [`is_signaling`] for `f32`, whose conversion to `f64` would quiet it.
+#[inline(always)]
+pub(super) fn is_signaling_f32(x: f32) -> bool {
+    x.is_nan() && x.to_bits() & (1 << 22) == 0
+}
+
 /// `sqrt(h + l)` as a double-double `(hi, lo)`, for `h >= 0` and `|l| <= ulp(h)`.
 /// Gives `NaN` in `lo` when `h == 0`; callers select that case away.
 #[inline(always)]

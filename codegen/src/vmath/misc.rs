@@ -90,7 +90,8 @@ impl Binary for Hypot {
         let (r, rl) = sqrt_dd::<F>(h, he + pe + qe);
         let v = (r + rl) * down;
         let v = if s == 0.0 { b * down } else { v };
-        if ax == f64::INFINITY || ay == f64::INFINITY {
+        let signaling = is_signaling(x) || is_signaling(y);
+        if (ax == f64::INFINITY || ay == f64::INFINITY) && !signaling {
             f64::INFINITY
         } else if x.is_nan() || y.is_nan() {
             x + y
@@ -101,10 +102,11 @@ impl Binary for Hypot {
 
     /// `f32` inputs: the squares and their sum are exact enough in `f64`.
     #[inline(always)]
-    fn f32<const F: bool>(x: f32, y: f32) -> f32 {
-        let (x, y) = (x as f64, y as f64);
+    fn f32<const F: bool>(x32: f32, y32: f32) -> f32 {
+        let signaling = is_signaling_f32(x32) || is_signaling_f32(y32);
+        let (x, y) = (x32 as f64, y32 as f64);
         let v = mla::<F>(x, x, y * y).sqrt();
-        if x.is_infinite() || y.is_infinite() {
+        if (x.is_infinite() || y.is_infinite()) && !signaling {
             f32::INFINITY
         } else {
             v as f32

@@ -99,8 +99,7 @@ fn pow<const F: bool, const LITE: bool>(x: f64, y: f64) -> f64 {
     // NaN operands propagate, except pow(x, 0) = 1 and pow(1, y) = 1 — unless an operand is
     // a signaling NaN, which glibc (and so NumPy) turns into a quiet NaN even there.
     let v = if x.is_nan() || y.is_nan() { x + y } else { v };
-    let signaling = |a: f64| a.is_nan() && a.to_bits() & (1 << 51) == 0;
-    if (y == 0.0 || x == 1.0) && !signaling(x) && !signaling(y) {
+    if (y == 0.0 || x == 1.0) && !is_signaling(x) && !is_signaling(y) {
         1.0
     } else {
         v
@@ -116,6 +115,12 @@ impl Binary for Pow {
     }
     #[inline(always)]
     fn f32<const F: bool>(x: f32, y: f32) -> f32 {
-        pow::<F, true>(x as f64, y as f64) as f32
+        let v = pow::<F, true>(x as f64, y as f64) as f32;
+        // The conversions quieted a signaling NaN, which must not become pow(x, 0) = 1.
+        if is_signaling_f32(x) || is_signaling_f32(y) {
+            x + y
+        } else {
+            v
+        }
     }
 }
