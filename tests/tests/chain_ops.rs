@@ -4,7 +4,8 @@
 //! (explain says so), that the bits equal those of the compiled kernels
 //! (`set_line_ops(false)`) for 1 and 2 threads, float64 and float32, either operand order,
 //! lengths that are not a multiple of the tile or the vector width, non-finite values; and
-//! the results match the interpreter.
+//! the results match the interpreter; outputs of 8 MB or more are written with non-temporal
+//! stores, with the same bits.
 
 use numfuse as nf;
 use numfuse_tests::support::{ramp, same_bits_with_and_without};
@@ -78,5 +79,22 @@ fn chains_keep_the_bits_of_non_finite_values() {
     for (name, f) in [("sigmoid", sigmoid as Expr), ("three ops", three_ops)] {
         let text = same_bits_with_and_without(name, &x, f);
         assert!(text.contains("line ops"), "{name}: no chain step:\n{text}");
+    }
+}
+
+#[test]
+fn large_outputs_are_streamed_with_the_same_bits() {
+    let _guard = SWITCH.lock().unwrap_or_else(|e| e.into_inner());
+    // ≥ 8 MB outputs take non-temporal stores (one fence per block); odd lengths leave an
+    // unaligned head and tail to the normal stores.
+    for (n, dtype) in [(1_100_003, nf::float64), (2_200_001, nf::float32)] {
+        let x = nf::Array::from_ndarray(&(ramp(&[n], 1e-5) * 40.0).astype(dtype).eval());
+        for (name, f) in [("sigmoid", sigmoid as Expr), ("four ops", four_ops)] {
+            let text = same_bits_with_and_without(name, &x, f);
+            assert!(
+                text.contains("at full vector width, non-temporal stores"),
+                "{name} {n}: not streamed:\n{text}"
+            );
+        }
     }
 }

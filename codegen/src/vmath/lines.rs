@@ -132,7 +132,8 @@ pub fn line_f32(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
 
 /// [`line_f64`] writing `out` with non-temporal stores (past the caches), for a large output
 /// that is written once and not read soon: the store does not first read the line into the
-/// cache. Same bits as [`line_f64`]; ends with a store fence.
+/// cache. Same bits as [`line_f64`]; ends with a store fence (to stream many short lines
+/// with one fence, use [`with_streamed_stores`]).
 ///
 /// ```
 /// use numfuse_codegen::vmath::{line_f64_streamed, LineOp};
@@ -141,27 +142,75 @@ pub fn line_f32(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
 /// assert_eq!(out, [8.0; 20]);
 /// ```
 pub fn line_f64_streamed(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
-    match Level::current() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
-        Level::Avx512 => unsafe { super::stream::f64_avx512(op, x, c, out) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
-        Level::Avx2Fma => unsafe { super::stream::f64_avx2(op, x, c, out) },
-        _ => lines_f64(op, x, c, out),
-    }
+    with_streamed_stores(|s| s.line_f64(op, x, c, out))
 }
 
 /// [`line_f32`] writing `out` with non-temporal stores (see [`line_f64_streamed`]).
 pub fn line_f32_streamed(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
-    match Level::current() {
+    with_streamed_stores(|s| s.line_f32(op, x, c, out))
+}
+
+/// Runs `f` with a [`Streamed`], whose line ops write with non-temporal stores, then issues
+/// one store fence (also when `f` panics), so every streamed store is ordered before what
+/// this thread does next.
+///
+/// ```
+/// use numfuse_codegen::vmath::{with_streamed_stores, LineOp};
+/// let mut out = [0.0; 40];
+/// with_streamed_stores(|s| {
+///     for half in out.chunks_mut(20) {
+///         s.line_f64(LineOp::Add, &[1.0; 20], 2.0, half);
+///     }
+/// });
+/// assert_eq!(out, [3.0; 40]);
+/// ```
+pub fn with_streamed_stores<R>(f: impl FnOnce(&Streamed) -> R) -> R {
+    let s = Streamed {
+        _one_thread: std::marker::PhantomData,
+    };
+    f(&s)
+}
+
+/// Line ops with non-temporal stores inside [`with_streamed_stores`] (which fences once at
+/// the end); the same bits as [`line_f64`] and [`line_f32`]. Without AVX2 or AVX-512 (see
+/// [`streams`]) they store normally.
+pub struct Streamed {
+    /// Not `Send`: the fence must run on the thread that issued the stores.
+    _one_thread: std::marker::PhantomData<*const ()>,
+}
+
+impl Streamed {
+    /// [`line_f64`] with non-temporal stores, not fenced until the scope ends.
+    pub fn line_f64(&self, op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
+        match Level::current() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
+            Level::Avx512 => unsafe { super::stream::f64_avx512(op, x, c, out) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
+            Level::Avx2Fma => unsafe { super::stream::f64_avx2(op, x, c, out) },
+            _ => lines_f64(op, x, c, out),
+        }
+    }
+
+    /// [`line_f32`] with non-temporal stores, not fenced until the scope ends.
+    pub fn line_f32(&self, op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
+        match Level::current() {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as in `line_f64`.
+            Level::Avx512 => unsafe { super::stream::f32_avx512(op, x, c, out) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: as in `line_f64`.
+            Level::Avx2Fma => unsafe { super::stream::f32_avx2(op, x, c, out) },
+            _ => lines_f32(op, x, c, out),
+        }
+    }
+}
+
+impl Drop for Streamed {
+    fn drop(&mut self) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `line_f64_streamed`.
-        Level::Avx512 => unsafe { super::stream::f32_avx512(op, x, c, out) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `line_f64_streamed`.
-        Level::Avx2Fma => unsafe { super::stream::f32_avx2(op, x, c, out) },
-        _ => lines_f32(op, x, c, out),
+        super::stream::fence();
     }
 }
 

@@ -13,7 +13,7 @@ use super::blocks::{base_ptr, BlockStep, Home, Ptr};
 use super::line_sums::LineSums;
 use super::KernelRun;
 use crate::buffer::Bytes;
-use numfuse_codegen::vmath::{self, LineOp, UnaryFn};
+use numfuse_codegen::vmath::{self, LineOp, Streamed, UnaryFn};
 use numfuse_ir::kernel::{KInst, Kernel, Role};
 use numfuse_ir::{BinaryOp, DType, NodeId};
 
@@ -22,10 +22,22 @@ use numfuse_ir::{BinaryOp, DType, NodeId};
 const PER_LINE_MATH: usize = 256;
 
 /// A line step whose output is a full buffer at least this large writes it with
-/// non-temporal stores (`vmath::line_f64_streamed`): such an output does not stay in the
+/// non-temporal stores (`vmath::with_streamed_stores`, one fence per block): such an output does not stay in the
 /// caches for its next reader anyway, and streaming skips the read-for-ownership of every
 /// line (softmax's division step on AMD Zen 4: 1.3–1.9 → 1.0–1.2 ms).
 const STREAM_BYTES: i64 = 8 << 20;
+
+/// Whether a block step writing `out` over a segment of `rows` rows should use non-temporal
+/// stores: `out` is a full buffer of at least [`STREAM_BYTES`] and the CPU has them.
+pub(super) fn streams_into(out: Ptr, rows: usize) -> bool {
+    match out {
+        Ptr::Inside {
+            home: Home::Full { row_bytes, .. },
+            ..
+        } => row_bytes * rows as i64 >= STREAM_BYTES && vmath::streams(),
+        _ => false,
+    }
+}
 
 /// `out[l, j] = x[l, j] ⊙ c[l]` over the lines of a block, optionally followed by `then`.
 pub(super) struct LineStep {
@@ -150,13 +162,7 @@ impl LineStep {
     /// Writes the output with non-temporal stores when it is a full buffer of at least
     /// [`STREAM_BYTES`] over the segment's `rows` rows and the CPU has them.
     pub(super) fn stream_if_large(&mut self, rows: usize) {
-        if let Ptr::Inside {
-            home: Home::Full { row_bytes, .. },
-            ..
-        } = self.out
-        {
-            self.streamed = row_bytes * rows as i64 >= STREAM_BYTES && vmath::streams();
-        }
+        self.streamed = streams_into(self.out, rows);
     }
 
     /// Takes over `math` (the next step) when it transforms this step's result alone:
@@ -239,23 +245,31 @@ impl LineStep {
         let w = self.width;
         let per_line = self.then.filter(|_| w >= PER_LINE_MATH).map(|t| t.0);
         let sums0 = self.sums.as_ref().map(|s| base_ptr(s.out, scratch, r0));
-        for l in 0..lines {
-            let x = x0.wrapping_offset((l * self.x_line) as isize);
-            let c = c0.wrapping_offset((l * self.c_line) as isize);
-            let o = o0.wrapping_offset((l * self.out_line) as isize);
-            // SAFETY: the pointers were bound and validated for a full block like the kernel
-            // they replace: line `l < lines` of `x` and `out` holds `w` contiguous elements of
-            // `dtype` and `c` one, inside this block's rows (scratch of this thread, rows of a
-            // full buffer no other block writes, or snapshots read-only during the segment);
-            // `out` is a kernel output: a scratch slot or full buffer of its own, never
-            // overlapping an input of the segment (`line` also guards `out == x`).
-            unsafe { line(self.op, self.dtype, x, c, o, w, per_line, self.streamed) };
-            if let (Some(s), Some(s0)) = (&self.sums, sums0) {
-                // SAFETY: line `l` of `out` was just written in full (`w` elements, lines
-                // `out_line ≥ w` elements apart, checked in `absorb_sums`); `s0` is the
-                // block's sums, bound for the full block like the kernel they replace.
-                unsafe { s.store(s0, l, o, w) };
+        let each_line = |streamed: Option<&Streamed>| {
+            for l in 0..lines {
+                let x = x0.wrapping_offset((l * self.x_line) as isize);
+                let c = c0.wrapping_offset((l * self.c_line) as isize);
+                let o = o0.wrapping_offset((l * self.out_line) as isize);
+                // SAFETY: the pointers were bound and validated for a full block like the
+                // kernel they replace: line `l < lines` of `x` and `out` holds `w` contiguous
+                // elements of `dtype` and `c` one, inside this block's rows (scratch of this
+                // thread, rows of a full buffer no other block writes, or snapshots read-only
+                // during the segment); `out` is a kernel output: a scratch slot or full
+                // buffer of its own, never overlapping an input of the segment (`line` also
+                // guards `out == x`).
+                unsafe { line(self.op, self.dtype, x, c, o, w, per_line, streamed) };
+                if let (Some(s), Some(s0)) = (&self.sums, sums0) {
+                    // SAFETY: line `l` of `out` was just written in full (`w` elements, lines
+                    // `out_line ≥ w` elements apart, checked in `absorb_sums`); `s0` is the
+                    // block's sums, bound for the full block like the kernel they replace.
+                    unsafe { s.store(s0, l, o, w) };
+                }
             }
+        };
+        if self.streamed {
+            vmath::with_streamed_stores(|s| each_line(Some(s)));
+        } else {
+            each_line(None);
         }
         if let Some((f, _)) = self.then.filter(|_| w < PER_LINE_MATH) {
             let n = lines as usize * w;
@@ -266,8 +280,8 @@ impl LineStep {
     }
 }
 
-/// One line: `o[j] = x[j] ⊙ *c` (with non-temporal stores when `streamed`), then `f` in
-/// place.
+/// One line: `o[j] = x[j] ⊙ *c` (with the non-temporal stores of `streamed` if given), then
+/// `f` in place.
 ///
 /// # Safety
 /// `x` and `o` address `w` elements of `dtype`, `c` one; `o` is `x` or does not overlap it.
@@ -280,33 +294,38 @@ unsafe fn line(
     o: *mut u8,
     w: usize,
     f: Option<UnaryFn>,
-    streamed: bool,
+    streamed: Option<&Streamed>,
 ) {
-    let (l64, l32): (LineF64, LineF32) = if streamed {
-        (vmath::line_f64_streamed, vmath::line_f32_streamed)
-    } else {
-        (vmath::line_f64, vmath::line_f32)
-    };
     // SAFETY: forwarded from the caller; an `o` equal to `x` (which the binding never
     // produces) reads a copy of the line instead of aliasing it.
     unsafe {
         if dtype == DType::Float64 {
             let c = c.cast::<f64>().read_unaligned();
             let out = std::slice::from_raw_parts_mut(o.cast::<f64>(), w);
-            if x == o {
-                let xs = out.to_vec();
-                l64(op, &xs, c, out);
+            let copy;
+            let xs = if x == o {
+                copy = out.to_vec();
+                &copy[..]
             } else {
-                l64(op, std::slice::from_raw_parts(x.cast(), w), c, out);
+                std::slice::from_raw_parts(x.cast(), w)
+            };
+            match streamed {
+                Some(s) => s.line_f64(op, xs, c, out),
+                None => vmath::line_f64(op, xs, c, out),
             }
         } else {
             let c = c.cast::<f32>().read_unaligned();
             let out = std::slice::from_raw_parts_mut(o.cast::<f32>(), w);
-            if x == o {
-                let xs = out.to_vec();
-                l32(op, &xs, c, out);
+            let copy;
+            let xs = if x == o {
+                copy = out.to_vec();
+                &copy[..]
             } else {
-                l32(op, std::slice::from_raw_parts(x.cast(), w), c, out);
+                std::slice::from_raw_parts(x.cast(), w)
+            };
+            match streamed {
+                Some(s) => s.line_f32(op, xs, c, out),
+                None => vmath::line_f32(op, xs, c, out),
             }
         }
         if let Some(f) = f {
@@ -314,9 +333,6 @@ unsafe fn line(
         }
     }
 }
-
-type LineF64 = fn(LineOp, &[f64], f64, &mut [f64]);
-type LineF32 = fn(LineOp, &[f32], f32, &mut [f32]);
 
 /// `f` in place over `n` elements of `dtype` at `p`.
 ///

@@ -263,7 +263,7 @@ impl Executor<'_> {
                 return Ok(Some(BlockStep::Lines(Box::new(l))));
             }
             if let Some(mut c) =
-                super::chain::recognise(&run.kernel, &shape, &strides, &ptrs, b, &run)
+                super::chain::recognise(&run.kernel, &shape, &strides, &ptrs, b, seg.rows, &run)
             {
                 c.run.aot = Some(c.describe());
                 return Ok(Some(BlockStep::Chain(Box::new(c))));
