@@ -70,7 +70,7 @@ pub(crate) fn line_ops_enabled() -> bool {
     LINE_OPS.load(Ordering::Relaxed)
 }
 /// Work (elements × kernels) above which one kernel call is split across two threads.
-const PARALLEL_WORK: usize = 1 << 17;
+pub(crate) const PARALLEL_WORK: usize = 1 << 17;
 
 /// Graphs whose total work (sum of node sizes) is below this run in the interpreter.
 pub fn jit_threshold() -> usize {

@@ -1,14 +1,18 @@
 //! Library steps with fast paths: transcendental ufuncs on float32/float64 run the
-//! vectorized `vmath` routines (AVX-512 / AVX2 with run-time dispatch) over a whole buffer,
-//! in place when the executor owns the argument, instead of the interpreter's per-element libm.
+//! vectorized `vmath` routines (AVX-512 / AVX2 with run-time dispatch) chunk by chunk on
+//! both cores, in place when the executor owns the argument, instead of the interpreter's
+//! per-element libm.
 
 use crate::buffer::Bytes;
 use crate::ndarray::NdArray;
 use numfuse_ir::Op;
 
 /// Transcendental ufuncs on float32/float64 through the vectorized `vmath` routines (AVX-512
-/// / AVX2 with run-time dispatch): the argument is copied into a fresh contiguous buffer and
-/// transformed in place. `None` for everything else (the interpreter's routine runs).
+/// / AVX2 with run-time dispatch), in place when the executor owns the argument, otherwise
+/// into a fresh buffer chunk by chunk (each chunk copied, then transformed while in L1 — one
+/// pass over memory instead of a copy and a second pass); large arrays are split in two
+/// halves run on both cores (elementwise, so the bits do not depend on the split). `None`
+/// for everything else (the interpreter's routine runs).
 pub(crate) fn vector_math(op: &Op, args: &[&NdArray], in_place: bool) -> Option<NdArray> {
     use numfuse_codegen::vmath::{self, BinaryFn, UnaryFn};
     use numfuse_ir::{BinaryOp, DType};
@@ -16,43 +20,122 @@ pub(crate) fn vector_math(op: &Op, args: &[&NdArray], in_place: bool) -> Option<
     if !matches!(dtype, DType::Float32 | DType::Float64) {
         return None;
     }
-    if !matches!(op, Op::Unary(_) | Op::Binary(_)) {
-        return None;
-    }
-    let out =
-        if in_place && args[0].is_c_contiguous() && args[0].offset() == 0 && !args[0].is_view() {
-            args[0].clone()
-        } else {
-            contiguous_copy(args[0])
-        };
-    match op {
-        Op::Unary(u) => {
-            let f = UnaryFn::ALL.into_iter().find(|f| f.name() == u.name())?;
-            if dtype == DType::Float64 {
-                out.update_in_place(|xs: &mut [f64]| vmath::unary_f64(f, xs));
-            } else {
-                out.update_in_place(|xs: &mut [f32]| vmath::unary_f32(f, xs));
-            }
-        }
+    let (unary, binary) = match op {
+        Op::Unary(u) => (
+            Some(UnaryFn::ALL.into_iter().find(|f| f.name() == u.name())?),
+            None,
+        ),
         Op::Binary(b) => {
-            let f = match b {
-                BinaryOp::Pow => BinaryFn::ALL.into_iter().find(|f| f.name() == "pow"),
-                BinaryOp::Arctan2 => BinaryFn::ALL.into_iter().find(|f| f.name() == "atan2"),
-                BinaryOp::Hypot => BinaryFn::ALL.into_iter().find(|f| f.name() == "hypot"),
-                _ => None,
-            }?;
-            let y = args[1].as_c_contiguous();
-            if dtype == DType::Float64 {
-                let ys = y.to_vec::<f64>().ok()?;
-                out.update_in_place(|xs: &mut [f64]| vmath::binary_f64(f, xs, &ys));
-            } else {
-                let ys = y.to_vec::<f32>().ok()?;
-                out.update_in_place(|xs: &mut [f32]| vmath::binary_f32(f, xs, &ys));
-            }
+            let name = match b {
+                BinaryOp::Pow => "pow",
+                BinaryOp::Arctan2 => "atan2",
+                BinaryOp::Hypot => "hypot",
+                _ => return None,
+            };
+            (
+                None,
+                Some(BinaryFn::ALL.into_iter().find(|f| f.name() == name)?),
+            )
         }
         _ => return None,
+    };
+    let y = match binary {
+        Some(_) => Some(args.get(1)?.as_c_contiguous()),
+        None => None,
+    };
+    Some(if dtype == DType::Float64 {
+        transform::<f64>(
+            args[0],
+            y.as_ref(),
+            in_place,
+            &|xs: &mut [f64], ys| match unary {
+                Some(f) => vmath::unary_f64(f, xs),
+                None => binary
+                    .into_iter()
+                    .for_each(|f| vmath::binary_f64(f, xs, ys)),
+            },
+        )
+    } else {
+        transform::<f32>(
+            args[0],
+            y.as_ref(),
+            in_place,
+            &|xs: &mut [f32], ys| match unary {
+                Some(f) => vmath::unary_f32(f, xs),
+                None => binary
+                    .into_iter()
+                    .for_each(|f| vmath::binary_f32(f, xs, ys)),
+            },
+        )
+    })
+}
+
+/// A routine transforming `xs` in place, given the matching elements of the second operand
+/// (empty for a unary one).
+type Routine<'a, T> = &'a (dyn Fn(&mut [T], &[T]) + Sync);
+
+/// Elements per chunk of [`transform`]'s copy-then-transform loop (16 KB of `f64`).
+const CHUNK: usize = 2048;
+
+/// `routine` applied to `x` (and the C-contiguous `y`): in `x`'s own buffer when `in_place`
+/// allows it, else into a fresh one.
+fn transform<T: crate::buffer::Pod + Send + Sync>(
+    x: &NdArray,
+    y: Option<&NdArray>,
+    in_place: bool,
+    routine: Routine<T>,
+) -> NdArray {
+    let y_data = y.map(|y| y.data());
+    let ys: &[T] = match (y, &y_data) {
+        (Some(y), Some(d)) => &d.as_slice::<T>()[y.offset()..y.offset() + y.size()],
+        _ => &[],
+    };
+    if in_place && x.is_c_contiguous() && x.offset() == 0 && !x.is_view() {
+        let out = x.clone();
+        out.update_in_place(|xs: &mut [T]| split_chunks(None, xs, ys, routine));
+        return out;
     }
-    Some(out)
+    if !x.is_c_contiguous() || x.size() == 0 {
+        let out = x.copy();
+        out.update_in_place(|xs: &mut [T]| split_chunks(None, xs, ys, routine));
+        return out;
+    }
+    let mut out = Bytes::for_overwrite(x.dtype(), x.size());
+    let data = x.data();
+    let src = &data.as_slice::<T>()[x.offset()..x.offset() + x.size()];
+    split_chunks(Some(src), out.as_mut_slice::<T>(), ys, routine);
+    NdArray::from_bytes(out, x.shape().clone())
+}
+
+/// Runs `routine` over `out` (first filled from `src` chunk by chunk, if given), in two
+/// halves on both cores when it is large enough.
+fn split_chunks<T: Copy + Send + Sync>(
+    src: Option<&[T]>,
+    out: &mut [T],
+    ys: &[T],
+    routine: Routine<T>,
+) {
+    let n = out.len();
+    let chunked = |src: Option<&[T]>, out: &mut [T], ys: &[T]| {
+        for (i, o) in out.chunks_mut(CHUNK).enumerate() {
+            let r = i * CHUNK..i * CHUNK + o.len();
+            if let Some(s) = src {
+                crate::copy::copy_elems(o, &s[r.clone()]);
+            }
+            routine(o, ys.get(r).unwrap_or(&[]));
+        }
+    };
+    if n < crate::exec::PARALLEL_WORK || crate::exec::max_threads() < 2 {
+        return chunked(src, out, ys);
+    }
+    let half = n / 2 / CHUNK * CHUNK;
+    let (o0, o1) = out.split_at_mut(half);
+    let (s0, s1) = match src {
+        Some(s) => (Some(&s[..half]), Some(&s[half..])),
+        None => (None, None),
+    };
+    let (y0, y1) = ys.split_at(half.min(ys.len()));
+    crate::workers::join(|| chunked(s0, o0, y0), || chunked(s1, o1, y1));
 }
 
 /// Square roots of at least this many elements run as vector-math library steps (see
@@ -90,19 +173,4 @@ pub(crate) fn block_unary(node: &numfuse_ir::Node) -> Option<numfuse_codegen::vm
     numfuse_codegen::vmath::UnaryFn::ALL
         .into_iter()
         .find(|f| f.name() == u.name())
-}
-
-/// A fresh C-contiguous copy: a plain memcpy into a pooled buffer when the source is
-/// contiguous, the general strided copy otherwise.
-fn contiguous_copy(x: &NdArray) -> NdArray {
-    if !x.is_c_contiguous() || x.dtype() == numfuse_ir::DType::Bool || x.size() == 0 {
-        return x.copy();
-    }
-    let mut out = Bytes::for_overwrite(x.dtype(), x.size());
-    let data = x.data();
-    crate::with_dtype!(x.dtype(), T => {
-        let src = &data.as_slice::<T>()[x.offset()..x.offset() + x.size()];
-        crate::copy::copy_elems(out.as_mut_slice::<T>(), src);
-    });
-    NdArray::from_bytes(out, x.shape().clone())
 }
