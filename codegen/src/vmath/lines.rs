@@ -8,6 +8,7 @@
 //! operand order of the expression), so the results are the bits the JIT computes.
 
 use super::level::Level;
+use std::ops::{Add, Div, Mul, Range, Sub};
 
 /// The arithmetic of a line operation; `Rev` forms take the scalar as the first operand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,27 +47,71 @@ impl LineOp {
     }
 }
 
-/// The loop for one element type, instantiated per instruction-set level.
-macro_rules! line_loop {
-    ($name:ident, $t:ty) => {
-        #[inline(always)]
-        pub(super) fn $name(op: LineOp, x: &[$t], c: $t, out: &mut [$t]) {
-            let pairs = out.iter_mut().zip(x);
-            match op {
-                LineOp::Add => pairs.for_each(|(o, &v)| *o = v + c),
-                LineOp::AddRev => pairs.for_each(|(o, &v)| *o = c + v),
-                LineOp::Sub => pairs.for_each(|(o, &v)| *o = v - c),
-                LineOp::SubRev => pairs.for_each(|(o, &v)| *o = c - v),
-                LineOp::Mul => pairs.for_each(|(o, &v)| *o = v * c),
-                LineOp::MulRev => pairs.for_each(|(o, &v)| *o = c * v),
-                LineOp::Div => pairs.for_each(|(o, &v)| *o = v / c),
-                LineOp::DivRev => pairs.for_each(|(o, &v)| *o = c / v),
+/// The second operand of a line op: one scalar for the whole line (`f64`, `f32`) or an
+/// array of the line's length (`&[f64]`, `&[f32]`: `out[i] = x[i] ⊙ y[i]`).
+pub(super) trait Rhs<T>: Copy {
+    /// The operand for elements `r` of the line.
+    fn part(self, r: Range<usize>) -> Self;
+    /// The operand of element `i`.
+    fn at(self, i: usize) -> T;
+}
+
+macro_rules! rhs {
+    ($t:ty) => {
+        impl Rhs<$t> for $t {
+            #[inline(always)]
+            fn part(self, _: Range<usize>) -> $t {
+                self
+            }
+            #[inline(always)]
+            fn at(self, _: usize) -> $t {
+                self
+            }
+        }
+        impl Rhs<$t> for &[$t] {
+            #[inline(always)]
+            fn part(self, r: Range<usize>) -> Self {
+                &self[r]
+            }
+            #[inline(always)]
+            fn at(self, i: usize) -> $t {
+                self[i]
             }
         }
     };
 }
-line_loop!(lines_f64, f64);
-line_loop!(lines_f32, f32);
+rhs!(f64);
+rhs!(f32);
+
+/// `out[i] = x[i] ⊙ y[i]` for `i < min(x.len(), out.len())` (`y` as long for an array),
+/// one IEEE operation per element; inlined into each instruction-set level's routine.
+#[inline(always)]
+pub(super) fn each<T, R>(op: LineOp, x: &[T], y: R, out: &mut [T])
+where
+    T: Copy + Add<Output = T> + Sub<Output = T> + Mul<Output = T> + Div<Output = T>,
+    R: Rhs<T>,
+{
+    let n = out.len().min(x.len());
+    let (x, y, out) = (&x[..n], y.part(0..n), &mut out[..n]);
+    macro_rules! each_element {
+        (|$v:ident, $c:ident| $e:expr) => {
+            for i in 0..n {
+                let ($v, $c) = (x[i], y.at(i));
+                out[i] = $e;
+            }
+        };
+    }
+    match op {
+        LineOp::Add => each_element!(|v, c| v + c),
+        LineOp::AddRev => each_element!(|v, c| c + v),
+        LineOp::Sub => each_element!(|v, c| v - c),
+        LineOp::SubRev => each_element!(|v, c| c - v),
+        LineOp::Mul => each_element!(|v, c| v * c),
+        LineOp::MulRev => each_element!(|v, c| c * v),
+        LineOp::Div => each_element!(|v, c| v / c),
+        LineOp::DivRev => each_element!(|v, c| c / v),
+    }
+}
 
 /// Whether the dispatched routines can write with non-temporal stores on this CPU (AVX2 or
 /// AVX-512); elsewhere [`line_f64_streamed`] and [`line_f32_streamed`] store normally.
@@ -76,23 +121,49 @@ pub fn streams() -> bool {
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
-    use super::LineOp;
+    use super::{each, LineOp, Rhs};
 
     #[target_feature(enable = "avx512f,avx512dq")]
-    pub(super) fn f64_avx512(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
-        super::lines_f64(op, x, c, out)
+    pub(super) fn f64_avx512<R: Rhs<f64>>(op: LineOp, x: &[f64], c: R, out: &mut [f64]) {
+        each(op, x, c, out)
     }
     #[target_feature(enable = "avx512f,avx512dq")]
-    pub(super) fn f32_avx512(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
-        super::lines_f32(op, x, c, out)
+    pub(super) fn f32_avx512<R: Rhs<f32>>(op: LineOp, x: &[f32], c: R, out: &mut [f32]) {
+        each(op, x, c, out)
     }
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn f64_avx2(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
-        super::lines_f64(op, x, c, out)
+    pub(super) fn f64_avx2<R: Rhs<f64>>(op: LineOp, x: &[f64], c: R, out: &mut [f64]) {
+        each(op, x, c, out)
     }
     #[target_feature(enable = "avx2,fma")]
-    pub(super) fn f32_avx2(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
-        super::lines_f32(op, x, c, out)
+    pub(super) fn f32_avx2<R: Rhs<f32>>(op: LineOp, x: &[f32], c: R, out: &mut [f32]) {
+        each(op, x, c, out)
+    }
+}
+
+/// The dispatched (best supported) routine for `f64`.
+fn dispatch_f64<R: Rhs<f64>>(op: LineOp, x: &[f64], c: R, out: &mut [f64]) {
+    match Level::current() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
+        Level::Avx512 => unsafe { x86::f64_avx512(op, x, c, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
+        Level::Avx2Fma => unsafe { x86::f64_avx2(op, x, c, out) },
+        _ => each(op, x, c, out),
+    }
+}
+
+/// The dispatched (best supported) routine for `f32`.
+fn dispatch_f32<R: Rhs<f32>>(op: LineOp, x: &[f32], c: R, out: &mut [f32]) {
+    match Level::current() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `dispatch_f64`.
+        Level::Avx512 => unsafe { x86::f32_avx512(op, x, c, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `dispatch_f64`.
+        Level::Avx2Fma => unsafe { x86::f32_avx2(op, x, c, out) },
+        _ => each(op, x, c, out),
     }
 }
 
@@ -106,28 +177,30 @@ mod x86 {
 /// assert_eq!(out, [0.25, 0.5, 0.75]);
 /// ```
 pub fn line_f64(op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
-    match Level::current() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
-        Level::Avx512 => unsafe { x86::f64_avx512(op, x, c, out) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
-        Level::Avx2Fma => unsafe { x86::f64_avx2(op, x, c, out) },
-        _ => lines_f64(op, x, c, out),
-    }
+    dispatch_f64(op, x, c, out)
 }
 
 /// `out[i] = x[i] ⊙ c` for `f32` (see [`line_f64`]).
 pub fn line_f32(op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
-    match Level::current() {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `line_f64`.
-        Level::Avx512 => unsafe { x86::f32_avx512(op, x, c, out) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: as in `line_f64`.
-        Level::Avx2Fma => unsafe { x86::f32_avx2(op, x, c, out) },
-        _ => lines_f32(op, x, c, out),
-    }
+    dispatch_f32(op, x, c, out)
+}
+
+/// `out[i] = x[i] ⊙ y[i]` (the `Rev` forms `y[i] ⊙ x[i]`) for `i < min(x.len(), out.len())`;
+/// `y` must be at least as long. Same bits as the scalar operation, at full vector width.
+///
+/// ```
+/// use numfuse_codegen::vmath::{line2_f64, LineOp};
+/// let mut out = [0.0; 3];
+/// line2_f64(LineOp::SubRev, &[1.0, 2.0, 3.0], &[4.0, 4.0, 1.0], &mut out);
+/// assert_eq!(out, [3.0, 2.0, -2.0]);
+/// ```
+pub fn line2_f64(op: LineOp, x: &[f64], y: &[f64], out: &mut [f64]) {
+    dispatch_f64(op, x, y, out)
+}
+
+/// `out[i] = x[i] ⊙ y[i]` for `f32` (see [`line2_f64`]).
+pub fn line2_f32(op: LineOp, x: &[f32], y: &[f32], out: &mut [f32]) {
+    dispatch_f32(op, x, y, out)
 }
 
 /// [`line_f64`] writing `out` with non-temporal stores (past the caches), for a large output
@@ -182,28 +255,48 @@ pub struct Streamed {
 impl Streamed {
     /// [`line_f64`] with non-temporal stores, not fenced until the scope ends.
     pub fn line_f64(&self, op: LineOp, x: &[f64], c: f64, out: &mut [f64]) {
-        match Level::current() {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
-            Level::Avx512 => unsafe { super::stream::f64_avx512(op, x, c, out) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
-            Level::Avx2Fma => unsafe { super::stream::f64_avx2(op, x, c, out) },
-            _ => lines_f64(op, x, c, out),
-        }
+        stream_f64(op, x, c, out)
     }
 
     /// [`line_f32`] with non-temporal stores, not fenced until the scope ends.
     pub fn line_f32(&self, op: LineOp, x: &[f32], c: f32, out: &mut [f32]) {
-        match Level::current() {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as in `line_f64`.
-            Level::Avx512 => unsafe { super::stream::f32_avx512(op, x, c, out) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as in `line_f64`.
-            Level::Avx2Fma => unsafe { super::stream::f32_avx2(op, x, c, out) },
-            _ => lines_f32(op, x, c, out),
-        }
+        stream_f32(op, x, c, out)
+    }
+
+    /// [`line2_f64`] with non-temporal stores, not fenced until the scope ends.
+    pub fn line2_f64(&self, op: LineOp, x: &[f64], y: &[f64], out: &mut [f64]) {
+        stream_f64(op, x, y, out)
+    }
+
+    /// [`line2_f32`] with non-temporal stores, not fenced until the scope ends.
+    pub fn line2_f32(&self, op: LineOp, x: &[f32], y: &[f32], out: &mut [f32]) {
+        stream_f32(op, x, y, out)
+    }
+}
+
+/// The dispatched streaming routine for `f64` (normal stores below AVX2).
+fn stream_f64<R: Rhs<f64>>(op: LineOp, x: &[f64], c: R, out: &mut [f64]) {
+    match Level::current() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::current` detected AVX-512F/DQ on this CPU.
+        Level::Avx512 => unsafe { super::stream::f64_avx512(op, x, c, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `Level::current` detected AVX2 and FMA on this CPU.
+        Level::Avx2Fma => unsafe { super::stream::f64_avx2(op, x, c, out) },
+        _ => each(op, x, c, out),
+    }
+}
+
+/// The dispatched streaming routine for `f32` (normal stores below AVX2).
+fn stream_f32<R: Rhs<f32>>(op: LineOp, x: &[f32], c: R, out: &mut [f32]) {
+    match Level::current() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `stream_f64`.
+        Level::Avx512 => unsafe { super::stream::f32_avx512(op, x, c, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as in `stream_f64`.
+        Level::Avx2Fma => unsafe { super::stream::f32_avx2(op, x, c, out) },
+        _ => each(op, x, c, out),
     }
 }
 
@@ -264,6 +357,77 @@ mod tests {
                         let mut buf32 = vec![[1.0f32; 16]; n.div_ceil(16) + 2];
                         let out32 = &mut buf32.as_flattened_mut()[off..off + n];
                         r32(op, &x32, c as f32, out32);
+                        assert_same(out32, &want32, op);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `line2` (two arrays), plain and streamed, every op, lengths around the vector widths,
+    /// outputs at every offset from a 64-byte boundary, specials in both operands: the bits of
+    /// the scalar ops.
+    #[test]
+    fn every_array_op_gives_the_bits_of_the_scalar_operation() {
+        let ops = [
+            (LineOp::Add, (|a, b| a + b) as fn(f64, f64) -> f64),
+            (LineOp::AddRev, |a, b| b + a),
+            (LineOp::Sub, |a, b| a - b),
+            (LineOp::SubRev, |a, b| b - a),
+            (LineOp::Mul, |a, b| a * b),
+            (LineOp::MulRev, |a, b| b * a),
+            (LineOp::Div, |a, b| a / b),
+            (LineOp::DivRev, |a, b| b / a),
+        ];
+        let specials = [
+            0.0,
+            -0.0,
+            1.0,
+            -3.5,
+            f64::INFINITY,
+            f64::NAN,
+            5e-324,
+            1e308,
+            7e-310,
+        ];
+        for n in [0usize, 1, 3, 4, 7, 8, 9, 17, 33, 100] {
+            let x: Vec<f64> = (0..n).map(|i| i as f64 * 0.37 - 9.1).collect();
+            let y: Vec<f64> = (0..n)
+                .map(|i| {
+                    specials
+                        .get(i % 12)
+                        .copied()
+                        .unwrap_or(i as f64 * -1.3 + 2.0)
+                })
+                .collect();
+            let (x32, y32): (Vec<f32>, Vec<f32>) = x
+                .iter()
+                .zip(&y)
+                .map(|(&a, &b)| (a as f32, b as f32))
+                .unzip();
+            for &(op, f) in &ops {
+                let want: Vec<f64> = x.iter().zip(&y).map(|(&a, &b)| f(a, b)).collect();
+                let want32: Vec<f32> = x32
+                    .iter()
+                    .zip(&y32)
+                    .map(|(&a, &b)| f(a as f64, b as f64) as f32)
+                    .collect();
+                for streamed in [false, true] {
+                    for off in 0..16 {
+                        let mut buf = vec![[1.0f64; 8]; n.div_ceil(8) + 2];
+                        let out = &mut buf.as_flattened_mut()[off..off + n];
+                        let mut buf32 = vec![[1.0f32; 16]; n.div_ceil(16) + 2];
+                        let out32 = &mut buf32.as_flattened_mut()[off..off + n];
+                        if streamed {
+                            with_streamed_stores(|s| {
+                                s.line2_f64(op, &x, &y, out);
+                                s.line2_f32(op, &x32, &y32, out32);
+                            });
+                        } else {
+                            line2_f64(op, &x, &y, out);
+                            line2_f32(op, &x32, &y32, out32);
+                        }
+                        assert_same(out, &want, op);
                         assert_same(out32, &want32, op);
                     }
                 }

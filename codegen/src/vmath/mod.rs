@@ -65,7 +65,7 @@ mod table;
 mod trig;
 
 pub use lines::{
-    line_f32, line_f32_streamed, line_f64, line_f64_streamed, streams, with_streamed_stores,
-    LineOp, Streamed,
+    line2_f32, line2_f64, line_f32, line_f32_streamed, line_f64, line_f64_streamed, streams,
+    with_streamed_stores, LineOp, Streamed,
 };
 pub use table::*;

@@ -1,4 +1,4 @@
-//! Line operations with non-temporal stores (`line_f64_streamed`, `line_f32_streamed`).
+//! Line operations with non-temporal stores (`Streamed`: `x ⊙ c` and `x ⊙ y`).
 //!
 //! A large output written once (softmax's `e / sum(e)` into a 32 MB result) costs two
 //! memory transfers per cache line with normal stores: the line is first read for ownership,
@@ -16,17 +16,17 @@
 //! made sigmoid's streamed output slower than normal stores (5.3 → 6.2 ms on AMD Zen 5); one
 //! per 1024-row block made it faster (5.3 → 4.8 ms).
 
-use super::lines::{lines_f32, lines_f64};
+use super::lines::{each, Rhs};
 use super::LineOp;
 use std::arch::x86_64::*;
 
 /// One streamed routine: `$lanes` elements of `$t` per `$load`/`$stream` vector.
 macro_rules! streamed {
-    ($name:ident, $lines:ident, $t:ty, $feat:literal, $lanes:literal, $load:ident, $stream:ident) => {
-        /// `out[i] = x[i] ⊙ c` with streaming stores for the aligned body of `out`, not
+    ($name:ident, $t:ty, $feat:literal, $lanes:literal, $load:ident, $stream:ident) => {
+        /// `out[i] = x[i] ⊙ c[i]` with streaming stores for the aligned body of `out`, not
         /// fenced.
         #[target_feature(enable = $feat)]
-        pub(super) fn $name(op: LineOp, x: &[$t], c: $t, out: &mut [$t]) {
+        pub(super) fn $name<R: Rhs<$t>>(op: LineOp, x: &[$t], c: R, out: &mut [$t]) {
             let n = out.len().min(x.len());
             let (x, out) = (&x[..n], &mut out[..n]);
             let head = out
@@ -34,16 +34,20 @@ macro_rules! streamed {
                 .align_offset($lanes * std::mem::size_of::<$t>())
                 .min(n);
             let body = head + (n - head) / $lanes * $lanes;
-            $lines(op, &x[..head], c, &mut out[..head]);
+            each(op, &x[..head], c.part(0..head), &mut out[..head]);
             let chunks = x[head..body].chunks_exact($lanes);
-            for (xc, oc) in chunks.zip(out[head..body].chunks_exact_mut($lanes)) {
+            for (i, (xc, oc)) in chunks
+                .zip(out[head..body].chunks_exact_mut($lanes))
+                .enumerate()
+            {
+                let at = head + i * $lanes;
                 let mut t = [0.0 as $t; $lanes];
-                $lines(op, xc, c, &mut t);
+                each(op, xc, c.part(at..at + $lanes), &mut t);
                 // SAFETY: `t` holds one vector; `oc` is one vector of `out` starting at an
                 // address aligned to the vector size (`head` reached the first such address).
                 unsafe { $stream(oc.as_mut_ptr(), $load(t.as_ptr())) };
             }
-            $lines(op, &x[body..], c, &mut out[body..]);
+            each(op, &x[body..], c.part(body..n), &mut out[body..]);
         }
     };
 }
@@ -56,7 +60,6 @@ pub(super) fn fence() {
 
 streamed!(
     f64_avx512,
-    lines_f64,
     f64,
     "avx512f,avx512dq",
     8,
@@ -65,7 +68,6 @@ streamed!(
 );
 streamed!(
     f32_avx512,
-    lines_f32,
     f32,
     "avx512f,avx512dq",
     16,
@@ -74,7 +76,6 @@ streamed!(
 );
 streamed!(
     f64_avx2,
-    lines_f64,
     f64,
     "avx2,fma",
     4,
@@ -83,7 +84,6 @@ streamed!(
 );
 streamed!(
     f32_avx2,
-    lines_f32,
     f32,
     "avx2,fma",
     8,
