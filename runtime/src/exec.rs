@@ -37,6 +37,7 @@ mod plan;
 mod repack;
 mod segment;
 mod split;
+mod wide_chain;
 mod widen;
 
 use bind::{bind_view, specialise, Bound};
@@ -369,7 +370,7 @@ impl Executor<'_> {
             bytes,
             threads,
             rows_grouped: info.rows_grouped,
-            aot: None,
+            aot: info.aot,
         });
         Ok(())
     }
@@ -383,6 +384,8 @@ struct CallInfo {
     cache_hit: bool,
     /// Short rows grouped into one run (`exec/widen.rs`); 1: none.
     rows_grouped: usize,
+    /// What ran instead of the compiled code (`exec/wide_chain.rs`), if anything.
+    aot: Option<String>,
 }
 
 /// Calls a specialised kernel (split outer reductions through `split::run`).
@@ -398,7 +401,7 @@ fn invoke(
         return split::run(spec, shape, ptrs, flat, threads);
     }
     let (compiled, mut info) = compile(spec)?;
-    info.rows_grouped = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
+    (info.rows_grouped, info.aot) = widen::call(&compiled.func, spec, shape, ptrs, flat, threads);
     Ok(info)
 }
 
@@ -416,6 +419,7 @@ fn compile(spec: &Kernel) -> Result<(Compiled, CallInfo)> {
         },
         cache_hit: hit,
         rows_grouped: 1,
+        aot: None,
     };
     Ok((compiled, info))
 }

@@ -13,12 +13,12 @@ use super::blocks::{base_ptr, Ptr};
 use super::lines::{line_op, streams_into};
 use super::KernelRun;
 use crate::buffer::Bytes;
-use numfuse_codegen::vmath::{self, LineOp};
+use numfuse_codegen::vmath::{self, LineOp, Streamed};
 use numfuse_ir::kernel::{KInst, Kernel, Role};
 use numfuse_ir::DType;
 
 /// Elements per tile between two line ops (stays in L1).
-const TILE: usize = 256;
+pub(super) const TILE: usize = 256;
 /// Ops a chain may have.
 const MAX_OPS: usize = 4;
 
@@ -28,7 +28,7 @@ pub(super) struct ChainStep {
     x: Ptr,
     out: Ptr,
     /// Each op with its constant (as `f64`; exact for a float32 constant).
-    ops: Vec<(LineOp, f64)>,
+    ops: Vec<(LineOp, Arg)>,
     /// Elements per row of the segment.
     per_row: usize,
     /// Whether the last op writes `out` with non-temporal stores (`lines::streams_into`).
@@ -69,7 +69,10 @@ pub(super) fn recognise(
     if !layout_ok {
         return None;
     }
-    let ops = chain_ops(&spec.pre, dtype, store.value as usize)?;
+    let (first, ops) = chain_ops(&spec.pre, dtype, store.value as usize, false)?;
+    if first != x {
+        return None;
+    }
     Some(ChainStep {
         dtype,
         x: *ptrs.get(x)?,
@@ -81,48 +84,88 @@ pub(super) fn recognise(
     })
 }
 
-/// The ops of a chain whose last value is `result`: the load, then each op of the previous
-/// value and a constant; `None` for any other body.
-fn chain_ops(pre: &[KInst], dtype: DType, result: usize) -> Option<Vec<(LineOp, f64)>> {
+/// The second operand of one op of a chain: a constant (as `f64`; exact for a float32
+/// one) or the elements of a kernel operand.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Arg {
+    Const(f64),
+    Operand(usize),
+}
+
+/// The ops of a chain whose last value is `result`, and the operand it starts from: each op
+/// takes the previous value (for the first op, a load) and a constant or (with `arrays`)
+/// another load; without `arrays` the body loads one operand only. `None` for any other body.
+pub(super) fn chain_ops(
+    pre: &[KInst],
+    dtype: DType,
+    result: usize,
+    arrays: bool,
+) -> Option<(usize, Vec<(LineOp, Arg)>)> {
     let mut ops = Vec::new();
-    let mut current: Option<usize> = None;
-    let constant = |v: u32| match pre.get(v as usize) {
-        Some(KInst::Const(s, d)) if *d == dtype => Some(s.as_f64()),
+    let mut current: Option<u32> = None;
+    let mut first = None;
+    let mut loads = 0;
+    let load = |v: u32| match pre.get(v as usize) {
+        Some(KInst::Load(o)) => Some(*o as usize),
+        _ => None,
+    };
+    let arg = |v: u32| match pre.get(v as usize) {
+        Some(KInst::Const(s, d)) if *d == dtype => Some(Arg::Const(s.as_f64())),
+        Some(KInst::Load(o)) if arrays => Some(Arg::Operand(*o as usize)),
         _ => None,
     };
     for (i, inst) in pre.iter().enumerate() {
         match *inst {
-            KInst::Load(_) if current.is_none() => current = Some(i),
+            KInst::Load(_) if arrays || loads == 0 => loads += 1,
             KInst::Const(_, d) if d == dtype => {}
             KInst::Binary(op, d, a, b) if d == dtype && ops.len() < MAX_OPS => {
-                let cur = current? as u32;
+                let cur = match current {
+                    Some(c) => c,
+                    None => {
+                        // the first op starts from a load: its first operand if that is one
+                        let start = if load(a).is_some() { a } else { b };
+                        first = Some(load(start)?);
+                        start
+                    }
+                };
                 let (c, rev) = match (a == cur, b == cur) {
-                    (true, false) => (constant(b)?, false),
-                    (false, true) => (constant(a)?, true),
+                    (true, false) => (arg(b)?, false),
+                    (false, true) => (arg(a)?, true),
                     _ => return None,
                 };
                 ops.push((line_op(op, rev)?, c));
-                current = Some(i);
+                current = Some(i as u32);
             }
             _ => return None,
         }
     }
-    (current == Some(result) && !ops.is_empty()).then_some(ops)
+    (current == Some(result as u32) && !ops.is_empty()).then_some((first?, ops))
+}
+
+/// What a chain computes, for `explain` (`c` a constant, `y` an array operand).
+pub(super) fn describe_ops(ops: &[(LineOp, Arg)], streamed: bool) -> String {
+    let ops: Vec<String> = ops
+        .iter()
+        .map(|(op, a)| match a {
+            Arg::Const(_) => op.text().to_string(),
+            Arg::Operand(_) => op.text().replace('c', "y"),
+        })
+        .collect();
+    let stores = if streamed {
+        ", non-temporal stores"
+    } else {
+        ""
+    };
+    format!(
+        "line ops {} at full vector width{stores}",
+        ops.join(", then ")
+    )
 }
 
 impl ChainStep {
     /// What runs instead of the kernel, for `explain`.
     pub(super) fn describe(&self) -> String {
-        let ops: Vec<&str> = self.ops.iter().map(|(op, _)| op.text()).collect();
-        let stores = if self.streamed {
-            ", non-temporal stores"
-        } else {
-            ""
-        };
-        format!(
-            "line ops {} at full vector width{stores}",
-            ops.join(", then ")
-        )
+        describe_ops(&self.ops, self.streamed)
     }
 
     /// Runs the step for the block of `rows` rows starting at row `r0`.
@@ -138,63 +181,94 @@ impl ChainStep {
             if self.dtype == DType::Float64 {
                 let xs = std::slice::from_raw_parts(x.cast::<f64>(), n);
                 let out = std::slice::from_raw_parts_mut(o.cast::<f64>(), n);
-                if self.streamed {
-                    vmath::with_streamed_stores(|s| {
-                        tiles(
-                            &self.ops,
-                            xs,
-                            out,
-                            |c| c,
-                            vmath::line_f64,
-                            |op, x, c, o| s.line_f64(op, x, c, o),
-                        )
-                    });
-                } else {
-                    tiles(&self.ops, xs, out, |c| c, vmath::line_f64, vmath::line_f64);
-                }
+                self.tiles(xs, out);
             } else {
                 let xs = std::slice::from_raw_parts(x.cast::<f32>(), n);
                 let out = std::slice::from_raw_parts_mut(o.cast::<f32>(), n);
-                let of = |c| c as f32;
-                if self.streamed {
-                    vmath::with_streamed_stores(|s| {
-                        tiles(&self.ops, xs, out, of, vmath::line_f32, |op, x, c, o| {
-                            s.line_f32(op, x, c, o)
-                        })
-                    });
-                } else {
-                    tiles(&self.ops, xs, out, of, vmath::line_f32, vmath::line_f32);
-                }
+                self.tiles(xs, out);
             }
+        }
+    }
+
+    /// The chain over `x` into `out`, tile by tile.
+    fn tiles<T: Elem>(&self, x: &[T], out: &mut [T]) {
+        let mut tmp = [[T::default(); TILE]; 2];
+        let each = |s: Option<&Streamed>, tmp: &mut [[T; TILE]; 2], out: &mut [T]| {
+            for (xc, oc) in x.chunks(TILE).zip(out.chunks_mut(TILE)) {
+                run_tile(&self.ops, xc, &|_| &[], oc, tmp, s);
+            }
+        };
+        if self.streamed {
+            vmath::with_streamed_stores(|s| each(Some(s), &mut tmp, out));
+        } else {
+            each(None, &mut tmp, out);
         }
     }
 }
 
-/// The chain over `x` into `out`, tile by tile: each op but the last writes a tile in L1 (two
-/// alternating) with `line`, the last writes `out` with `last_line` (normal or streamed
-/// stores).
-fn tiles<T: Copy + Default>(
-    ops: &[(LineOp, f64)],
-    x: &[T],
-    out: &mut [T],
-    of: impl Fn(f64) -> T,
-    line: fn(LineOp, &[T], T, &mut [T]),
-    last_line: impl Fn(LineOp, &[T], T, &mut [T]),
-) {
-    let (mut a, mut b) = ([T::default(); TILE], [T::default(); TILE]);
-    let (mut cur, mut next) = (&mut a, &mut b);
-    let (last, first) = ops.split_last().expect("a chain has an op");
-    for (xc, oc) in x.chunks(TILE).zip(out.chunks_mut(TILE)) {
-        let m = xc.len();
-        let Some((&(op0, c0), rest)) = first.split_first() else {
-            last_line(last.0, xc, of(last.1), oc);
-            continue;
-        };
-        line(op0, xc, of(c0), &mut cur[..m]);
-        for &(op, c) in rest {
-            line(op, &cur[..m], of(c), &mut next[..m]);
-            std::mem::swap(&mut cur, &mut next);
+/// A float element type chains run on, with its line routines.
+pub(super) trait Elem: Copy + Default {
+    /// The constant `c` in this type.
+    fn of(c: f64) -> Self;
+    /// `out = x ⊙ y` (`y` a constant or an array), with the streaming stores of `s` if given.
+    fn line(s: Option<&Streamed>, op: LineOp, x: &[Self], y: Y<Self>, out: &mut [Self]);
+}
+
+/// The second operand of one line op.
+#[derive(Clone, Copy)]
+pub(super) enum Y<'a, T> {
+    C(T),
+    A(&'a [T]),
+}
+
+macro_rules! elem {
+    ($t:ty, $line:ident, $line2:ident) => {
+        impl Elem for $t {
+            fn of(c: f64) -> $t {
+                c as $t
+            }
+            fn line(s: Option<&Streamed>, op: LineOp, x: &[$t], y: Y<$t>, out: &mut [$t]) {
+                match (s, y) {
+                    (None, Y::C(c)) => vmath::$line(op, x, c, out),
+                    (None, Y::A(a)) => vmath::$line2(op, x, a, out),
+                    (Some(s), Y::C(c)) => s.$line(op, x, c, out),
+                    (Some(s), Y::A(a)) => s.$line2(op, x, a, out),
+                }
+            }
         }
-        last_line(last.0, &cur[..m], of(last.1), oc);
+    };
+}
+elem!(f64, line_f64, line2_f64);
+elem!(f32, line_f32, line2_f32);
+
+/// One tile (at most [`TILE`] elements) of a chain: `x` through `ops` into `out`, with
+/// operand `o`'s elements of this tile from `arg(o)`; each op but the last writes one of the
+/// two `tmp` tiles in L1, the last writes `out` (with the streaming stores of `s` if given).
+pub(super) fn run_tile<'a, T: Elem>(
+    ops: &[(LineOp, Arg)],
+    x: &[T],
+    arg: &dyn Fn(usize) -> &'a [T],
+    out: &mut [T],
+    tmp: &mut [[T; TILE]; 2],
+    s: Option<&Streamed>,
+) {
+    let m = out.len();
+    let y = |a: Arg| match a {
+        Arg::Const(c) => Y::C(T::of(c)),
+        Arg::Operand(o) => Y::A(arg(o)),
+    };
+    let Some(((last_op, last), first)) = ops.split_last() else {
+        return;
+    };
+    let [t0, t1] = tmp;
+    let (mut cur, mut next) = (&mut t0[..m], &mut t1[..m]);
+    let Some(((op0, a0), rest)) = first.split_first() else {
+        return T::line(s, *last_op, x, y(*last), out);
+    };
+    T::line(None, *op0, x, y(*a0), cur);
+    for &(op, a) in rest {
+        T::line(None, op, cur, y(a), next);
+        std::mem::swap(&mut cur, &mut next);
     }
+    T::line(s, *last_op, cur, y(*last), out);
 }

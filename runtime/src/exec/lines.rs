@@ -25,7 +25,7 @@ const PER_LINE_MATH: usize = 256;
 /// non-temporal stores (`vmath::with_streamed_stores`, one fence per block): such an output does not stay in the
 /// caches for its next reader anyway, and streaming skips the read-for-ownership of every
 /// line (softmax's division step on AMD Zen 4: 1.3–1.9 → 1.0–1.2 ms).
-const STREAM_BYTES: i64 = 8 << 20;
+pub(super) const STREAM_BYTES: i64 = 8 << 20;
 
 /// Whether a block step writing `out` over a segment of `rows` rows should use non-temporal
 /// stores: `out` is a full buffer of at least [`STREAM_BYTES`] and the CPU has them.

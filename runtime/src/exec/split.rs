@@ -130,6 +130,7 @@ pub(super) fn run(
         },
         cache_hit: hit_p && hit_f,
         rows_grouped: 1,
+        aot: None,
     })
 }
 

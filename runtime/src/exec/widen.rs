@@ -22,7 +22,7 @@ pub(super) const NARROW: i64 = 32;
 const WIDE: i64 = 256;
 
 /// How one operand is walked once rows are grouped.
-enum Walk {
+pub(super) enum Walk {
     /// Rows follow each other in memory: the grouped row stride is `k` times the old one.
     Flat,
     /// One row broadcast everywhere (stride 0 on every dimension but the last): read from a
@@ -31,7 +31,8 @@ enum Walk {
 }
 
 /// Calls `f` like [`call_split`], grouping short rows first where that is exact; returns the
-/// rows per group (1: not grouped).
+/// rows per group (1: not grouped) and, when line ops ran instead of `f`
+/// (`exec/wide_chain.rs`), what they were.
 pub(super) fn call(
     f: &KernelFn,
     spec: &Kernel,
@@ -39,14 +40,20 @@ pub(super) fn call(
     ptrs: &[*mut u8],
     flat: &[i64],
     threads: usize,
-) -> usize {
+) -> (usize, Option<String>) {
     let rank = spec.rank;
     let Some(walks) = walks(spec, shape, flat) else {
         call_split(f, shape, ptrs, flat, rank, threads);
-        return 1;
+        return (1, None);
     };
     let (rows, n) = (shape[rank - 2], shape[rank - 1]);
     let k = group(n);
+    if super::line_ops_enabled() {
+        let ran = super::wide_chain::run(spec, shape, ptrs, flat, &walks, k as usize, threads);
+        if ran.is_some() {
+            return (k as usize, ran);
+        }
+    }
     let mut tiles: Vec<Vec<u64>> = Vec::new();
     let mut wide_ptrs = ptrs.to_vec();
     let mut wide_flat = flat.to_vec();
@@ -80,7 +87,7 @@ pub(super) fn call(
         call_split(f, &rest_shape, &rest, flat, rank, 1);
     }
     drop(tiles); // the tiles outlive both calls
-    k as usize
+    (k as usize, None)
 }
 
 /// Each operand's walk when the kernel's rows can be grouped, `None` otherwise.
@@ -118,7 +125,7 @@ fn group(n: i64) -> i64 {
 }
 
 /// `k` contiguous copies of the `n` elements of `item` bytes at `p`, `stride` bytes apart.
-fn tile_of(p: *const u8, stride: i64, n: usize, item: usize, k: usize) -> Vec<u64> {
+pub(super) fn tile_of(p: *const u8, stride: i64, n: usize, item: usize, k: usize) -> Vec<u64> {
     let row = n * item;
     let mut tile = vec![0u64; (row * k).div_ceil(8)];
     let bytes = tile.as_mut_ptr().cast::<u8>();
