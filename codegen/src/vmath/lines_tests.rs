@@ -22,8 +22,7 @@ fn every_op_gives_the_bits_of_the_scalar_operation() {
         (LineOp::Div, |a, b| a / b),
         (LineOp::DivRev, |a, b| b / a),
     ];
-    let routines: [Routines; 2] =
-        [(line_f64, line_f32), (line_f64_streamed, line_f32_streamed)];
+    let routines: [Routines; 2] = [(line_f64, line_f32), (line_f64_streamed, line_f32_streamed)];
     let specials = [0.0, -0.0, 1.0, -3.5, f64::INFINITY, f64::NAN, 5e-324, 1e308];
     for n in [0usize, 1, 3, 4, 7, 8, 9, 17, 33, 100] {
         let x: Vec<f64> = (0..n)
