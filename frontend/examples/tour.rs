@@ -112,70 +112,98 @@ fn time_once(mode: nf::Mode, w: &Workload) -> f64 {
     })
 }
 
-/// Median timings (ms) of the workload in each of `modes` over `reps` rounds, each round
-/// timing every mode once, after one untimed warm-up evaluation per mode (as criterion warms
-/// up): interleaving puts drifts in the machine's load (a shared VM) on every mode alike, so
-/// the ratios compare like with like.
-fn time_modes(modes: &[nf::Mode], w: &Workload, reps: usize) -> Vec<f64> {
+/// Median and best timings (ms) of the workload in each of `modes` over `reps` rounds, and
+/// of the triad probe: each round times the probe and every mode once, after one untimed
+/// warm-up evaluation per mode (as criterion warms up). Interleaving puts drifts in the
+/// machine's load (a shared VM) on every mode and on the bandwidth yardstick alike, so the
+/// ratios compare like with like.
+fn time_rounds(modes: &[nf::Mode], w: &Workload, reps: usize, triad: &mut Triad) -> Rounds {
     for &mode in modes {
         time_once(mode, w);
     }
-    let mut ts: Vec<Vec<f64>> = vec![Vec::with_capacity(reps); modes.len()];
+    let mut ts: Vec<Vec<f64>> = vec![Vec::with_capacity(reps); modes.len() + 1];
     for _ in 0..reps {
-        for (t, &mode) in ts.iter_mut().zip(modes) {
+        ts[0].push(triad.sample_ms());
+        for (t, &mode) in ts[1..].iter_mut().zip(modes) {
             t.push(time_once(mode, w));
         }
     }
-    ts.iter_mut()
-        .map(|t| {
-            t.sort_by(|a, b| a.total_cmp(b));
-            t[t.len() / 2]
-        })
-        .collect()
+    for t in &mut ts {
+        t.sort_by(|a, b| a.total_cmp(b));
+    }
+    Rounds {
+        median: ts.iter().map(|t| t[t.len() / 2]).collect(),
+        best: ts.iter().map(|t| t[0]).collect(),
+    }
+}
+
+/// Timings of [`time_rounds`]: index 0 the triad probe, then each mode.
+struct Rounds {
+    median: Vec<f64>,
+    best: Vec<f64>,
 }
 
 /// STREAM triad `a = b + s·c` over 10M f64 in plain Rust on both cores (each thread owns
 /// half of every array, first-touched by that thread, as STREAM does): the bandwidth
 /// yardstick, in GB/s counted as STREAM counts (24 bytes per element).
-fn triad_gbs() -> f64 {
-    let n = 10_000_000;
-    let half = n / 2;
-    let mut a = vec![0f64; n];
-    let mut b = vec![0f64; n];
-    let mut c = vec![0f64; n];
-    let fill = |a: &mut [f64], b: &mut [f64], c: &mut [f64]| {
-        a.fill(0.0);
-        b.fill(1.5);
-        c.fill(2.5);
-    };
-    let triad = |a: &mut [f64], b: &[f64], c: &[f64]| {
-        for ((a, b), c) in a.iter_mut().zip(b).zip(c) {
-            *a = b + 3.0 * c;
-        }
-    };
-    let mut best = f64::MAX;
-    {
-        let (a0, a1) = a.split_at_mut(half);
-        let (b0, b1) = b.split_at_mut(half);
-        let (c0, c1) = c.split_at_mut(half);
+struct Triad {
+    a: Vec<f64>,
+    b: Vec<f64>,
+    c: Vec<f64>,
+}
+
+impl Triad {
+    /// Elements per array.
+    const N: usize = 10_000_000;
+
+    /// The arrays, each half first-touched by the thread that will use it.
+    fn new() -> Triad {
+        // zeroed allocations are mapped lazily: `fill` below first-touches each half
+        let mut t = Triad {
+            a: vec![0.0; Self::N],
+            b: vec![0.0; Self::N],
+            c: vec![0.0; Self::N],
+        };
+        let half = Self::N / 2;
+        let fill = |a: &mut [f64], b: &mut [f64], c: &mut [f64]| {
+            a.fill(0.0);
+            b.fill(1.5);
+            c.fill(2.5);
+        };
+        let (a0, a1) = t.a.split_at_mut(half);
+        let (b0, b1) = t.b.split_at_mut(half);
+        let (c0, c1) = t.c.split_at_mut(half);
         std::thread::scope(|s| {
             s.spawn(|| fill(a1, b1, c1));
             fill(a0, b0, c0);
         });
+        t
     }
-    for _ in 0..10 {
-        let (a0, a1) = a.split_at_mut(half);
-        let (b0, b1) = b.split_at(half);
-        let (c0, c1) = c.split_at(half);
+
+    /// One triad over the arrays on two threads, in ms.
+    fn sample_ms(&mut self) -> f64 {
+        let triad = |a: &mut [f64], b: &[f64], c: &[f64]| {
+            for ((a, b), c) in a.iter_mut().zip(b).zip(c) {
+                *a = b + 3.0 * c;
+            }
+        };
+        let half = Self::N / 2;
+        let (a0, a1) = self.a.split_at_mut(half);
+        let (b0, b1) = self.b.split_at(half);
+        let (c0, c1) = self.c.split_at(half);
         let t = Instant::now();
         std::thread::scope(|s| {
             s.spawn(|| triad(a1, b1, c1));
             triad(a0, b0, c0);
         });
-        std::hint::black_box(&a);
-        best = best.min(t.elapsed().as_secs_f64());
+        std::hint::black_box(&self.a);
+        t.elapsed().as_secs_f64() * 1e3
     }
-    (3 * n * 8) as f64 / best / 1e9
+
+    /// GB/s of a triad that took `ms`.
+    fn gbs(ms: f64) -> f64 {
+        (3 * Self::N * 8) as f64 / (ms / 1e3) / 1e9
+    }
 }
 
 /// A 10-op fused graph: the first evaluation (compile) against a cached one, and the fixed
@@ -215,27 +243,46 @@ fn main() {
     println!("── explain(z-score) ──\n{}", z.explain());
     nf::set_jit_threshold(1 << 15);
 
-    let triad = triad_gbs();
-    println!("── timing on the issue's sizes (median ms of 9 rounds, lazy and eager interleaved; first = first eval incl. compile) ──");
-    println!("STREAM triad probe (plain Rust, same run): {triad:.1} GB/s\n");
+    let mut triad = Triad::new();
+    println!("── timing on the issue's sizes (median ms of 9 rounds; each round runs the STREAM triad probe, lazy and eager once; first = first eval incl. compile) ──");
+    println!("% triad: the workload's GB/s against the triad probe's in the same rounds, medians against medians (best: fastest against fastest)\n");
     println!(
-        "{:<16} {:>9} {:>9} {:>9} {:>10} {:>8} {:>10} {:>8}",
-        "workload", "first", "lazy", "eager", "interpret", "GB/s", "% triad", "eager/lazy"
+        "{:<16} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>8} {:>6} {:>10}",
+        "workload",
+        "first",
+        "lazy",
+        "eager",
+        "interpret",
+        "GB/s",
+        "triad",
+        "% triad",
+        "best",
+        "eager/lazy"
     );
+    let mut triads = Vec::new();
     for w in workloads(true) {
         let first = time_once(nf::Mode::Lazy, &w);
-        let [lazy, eager] = time_modes(&[nf::Mode::Lazy, nf::Mode::Eager], &w, 9)[..] else {
-            unreachable!("two modes timed")
-        };
+        let r = time_rounds(&[nf::Mode::Lazy, nf::Mode::Eager], &w, 9, &mut triad);
+        let (lazy, eager) = (r.median[1], r.median[2]);
         let interp = time_once(nf::Mode::Interpret, &w);
-        let gbs = w.bytes as f64 / (lazy / 1e3) / 1e9;
+        let gbs = |ms: f64| w.bytes as f64 / (ms / 1e3) / 1e9;
+        let tri = Triad::gbs(r.median[0]);
+        triads.push(tri);
         println!(
-            "{:<16} {first:>9.2} {lazy:>9.2} {eager:>9.2} {interp:>10.1} {gbs:>8.1} {:>9.0}% {:>9.2}x",
+            "{:<16} {first:>9.2} {lazy:>9.2} {eager:>9.2} {interp:>10.1} {:>8.1} {tri:>8.1} {:>7.0}% {:>5.0}% {:>9.2}x",
             w.name,
-            100.0 * gbs / triad,
+            gbs(lazy),
+            100.0 * gbs(lazy) / tri,
+            100.0 * gbs(r.best[1]) / Triad::gbs(r.best[0]),
             eager / lazy
         );
     }
+    triads.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "STREAM triad probe (plain Rust, same rounds): {:.1}–{:.1} GB/s (median per workload)",
+        triads[0],
+        triads[triads.len() - 1]
+    );
     compile_overhead();
     let (hits, misses) = nf::kernel_cache_stats();
     println!("\nkernel cache: {hits} hits, {misses} misses");

@@ -302,7 +302,7 @@ impl Executor<'_> {
                 k.kernel.rank - 1
             };
             let dims = k.iter_shape.dims();
-            if repack::small_strided_inputs(&k.kernel, dims, inner, &mut bound)? {
+            if repack::small_strided_inputs(&k.kernel, dims, inner, &mut bound, &|_| true)? {
                 (spec, shape, strides) = specialise(&k.kernel, &k.iter_shape, &bound);
             }
         }

@@ -2,8 +2,9 @@
 //! stride along its innermost loop, many times over, is copied once so that the loop reads
 //! it contiguously. Checked: pairwise distances (float64, float32, int64) take the path
 //! (the kernel's operand becomes `inner=Contiguous` in `explain`) and give the
-//! interpreter's values (bitwise for integers), for 1 and 2 threads alike; a large strided
-//! input is left as it is; a broadcast view of a transposed input agrees too.
+//! interpreter's values (bitwise for integers), for 1 and 2 threads alike, also as the first
+//! step of a row-blocked segment (distances with their square root); a large strided input
+//! is left as it is; a broadcast view of a transposed input agrees too.
 
 use numfuse as nf;
 use numfuse_tests::support::{bits, matches_interpreter, ramp};
@@ -17,6 +18,11 @@ fn pairwise(x: &nf::Array) -> nf::Array {
     let b = x.slice(nf::s![n as isize..]);
     let d = a.slice(nf::s![.., newaxis, ..]) - b.slice(nf::s![newaxis, .., ..]);
     (&d * &d).sum(-1)
+}
+
+/// Distances: the squared ones and their square root run as one row-blocked segment.
+fn distances(x: &nf::Array) -> nf::Array {
+    pairwise(x).sqrt()
 }
 
 fn materialized(x: nf::Array) -> nf::Array {
@@ -47,6 +53,21 @@ fn pairwise_distances_read_the_second_set_contiguously() {
         );
         matches_interpreter(name, &x, pairwise);
         same_bits_for_1_and_2_threads(name, &x, pairwise);
+    }
+    for (name, x) in [
+        ("float64 in a segment", materialized(base.clone())),
+        (
+            "float32 in a segment",
+            materialized(base.astype(nf::float32)),
+        ),
+    ] {
+        let text = distances(&x).explain();
+        assert!(
+            text.contains("segment: steps 0–1") && !text.contains("inner=Strided"),
+            "{name}: no segment, or a strided operand is left\n{text}"
+        );
+        matches_interpreter(name, &x, distances);
+        same_bits_for_1_and_2_threads(name, &x, distances);
     }
     let x = materialized(base.astype(nf::int64));
     let want = nf::with_mode(nf::Mode::Interpret, || bits(&pairwise(&x)));

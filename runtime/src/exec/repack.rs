@@ -16,18 +16,21 @@ const MAX_BYTES: usize = 256 << 10;
 /// ... when the kernel iterates at least this many times over each distinct element.
 const MIN_REUSE: usize = 16;
 
-/// Repacks every input of `bound` (bound over `iter_shape`) that qualifies; `inner` is the
-/// iteration dimension the specialised kernel runs innermost. Returns whether any changed.
+/// Repacks every input of `bound` (bound over `iter_shape`) that qualifies and that
+/// `eligible` admits (by operand index); `inner` is the iteration dimension the specialised
+/// kernel runs innermost. Returns whether any changed.
 pub(super) fn small_strided_inputs(
     kernel: &Kernel,
     iter_shape: &[usize],
     inner: usize,
     bound: &mut [Bound],
+    eligible: &dyn Fn(usize) -> bool,
 ) -> Result<bool> {
     let iterations: usize = iter_shape.iter().product();
     let mut changed = false;
-    for (op, b) in kernel.operands.iter().zip(bound.iter_mut()) {
-        let Some(v) = b.view.as_ref().filter(|_| op.role == Role::Input) else {
+    for (o, (op, b)) in kernel.operands.iter().zip(bound.iter_mut()).enumerate() {
+        let input = op.role == Role::Input && eligible(o);
+        let Some(v) = b.view.as_ref().filter(|_| input) else {
             continue;
         };
         let item = v.itemsize() as isize;

@@ -173,6 +173,7 @@ impl Executor<'_> {
         iter_shape[0] = b;
         let mut bound = Vec::new();
         let mut ptrs = Vec::new();
+        let mut outside = Vec::new();
         let (mut next_in, mut next_out) = (0, 0);
         for op in &k.kernel.operands {
             match op.role {
@@ -206,6 +207,7 @@ impl Executor<'_> {
                         let data = v.data();
                         let base = data.as_ptr().wrapping_add(v.offset() * v.itemsize()) as *mut u8;
                         keep.push(data);
+                        outside.push(ptrs.len());
                         ptrs.push(Ptr::Outside {
                             base,
                             row_stride: full.strides[0],
@@ -242,7 +244,10 @@ impl Executor<'_> {
                 }
             }
         }
-        let (spec, shape, strides) = specialise(&k.kernel, &iter_shape, &bound);
+        let (mut spec, mut shape, mut strides) = specialise(&k.kernel, &iter_shape, &bound);
+        if repack_outside(k, spec.outer_reduce, &outside, &mut bound, &mut ptrs, keep)? {
+            (spec, shape, strides) = specialise(&k.kernel, &iter_shape, &bound);
+        }
         let bytes = bound.iter().map(|x| x.bytes).sum();
         let mut run = KernelRun {
             kernel: spec,
@@ -300,4 +305,44 @@ fn home_of(homes: &[(NodeId, Home)], x: NodeId) -> Result<Home> {
         .find(|(n, _)| *n == x)
         .map(|(_, h)| *h)
         .ok_or_else(|| Error::Value(format!("internal error: {x} has no home in the segment")))
+}
+
+/// Repacks the small strided inputs from outside the segment (operands `outside`, bound
+/// over the kernel's whole iteration space, `exec/repack.rs`) — pairwise distances read
+/// `b[j, k]` with stride 3 along the innermost `j` — and points their `ptrs` at the copies;
+/// returns whether any changed.
+fn repack_outside(
+    k: &KernelStep,
+    outer_reduce: bool,
+    outside: &[usize],
+    bound: &mut [Bound],
+    ptrs: &mut [Ptr],
+    keep: &mut Vec<Arc<Bytes>>,
+) -> Result<bool> {
+    let rank = k.kernel.rank;
+    if outside.is_empty() || rank == 0 {
+        return Ok(false);
+    }
+    let inner = if outer_reduce {
+        rank - k.kernel.reduced - 1
+    } else {
+        rank - 1
+    };
+    let dims = k.iter_shape.dims();
+    let eligible = |o: usize| outside.contains(&o);
+    if !super::repack::small_strided_inputs(&k.kernel, dims, inner, bound, &eligible)? {
+        return Ok(false);
+    }
+    for &o in outside {
+        let b = &bound[o];
+        let v = b.view.as_ref().expect("inputs have views");
+        let data = v.data();
+        let base = data.as_ptr().wrapping_add(v.offset() * v.itemsize()) as *mut u8;
+        keep.push(data);
+        ptrs[o] = Ptr::Outside {
+            base,
+            row_stride: b.strides[0],
+        };
+    }
+    Ok(true)
 }
