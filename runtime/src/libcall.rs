@@ -90,13 +90,10 @@ fn transform<T: crate::buffer::Pod + Send + Sync>(
         (Some(y), Some(d)) => &d.as_slice::<T>()[y.offset()..y.offset() + y.size()],
         _ => &[],
     };
-    if in_place && x.is_c_contiguous() && x.offset() == 0 && !x.is_view() {
-        let out = x.clone();
-        out.update_in_place(|xs: &mut [T]| split_chunks(None, xs, ys, routine));
-        return out;
-    }
-    if !x.is_c_contiguous() || x.size() == 0 {
-        let out = x.copy();
+    let owned = in_place && x.is_c_contiguous() && x.offset() == 0 && !x.is_view();
+    if owned || !x.is_c_contiguous() || x.size() == 0 {
+        // transformed in its own buffer, or in a strided copy made first
+        let out = if owned { x.clone() } else { x.copy() };
         out.update_in_place(|xs: &mut [T]| split_chunks(None, xs, ys, routine));
         return out;
     }

@@ -8,20 +8,26 @@ type Routines = (
     fn(LineOp, &[f32], f32, &mut [f32]),
 );
 
+/// The scalar operation a line op must match.
+type Scalar = fn(f64, f64) -> f64;
+
+/// Every op with the scalar IEEE operation it must match (`a` the line, `b` the operand).
+const OPS: [(LineOp, Scalar); 8] = [
+    (LineOp::Add, |a, b| a + b),
+    (LineOp::AddRev, |a, b| b + a),
+    (LineOp::Sub, |a, b| a - b),
+    (LineOp::SubRev, |a, b| b - a),
+    (LineOp::Mul, |a, b| a * b),
+    (LineOp::MulRev, |a, b| b * a),
+    (LineOp::Div, |a, b| a / b),
+    (LineOp::DivRev, |a, b| b / a),
+];
+
 /// Every op, both widths, plain and streamed, lengths around the vector widths and
 /// outputs at every offset from a 64-byte boundary: the bits of the scalar ops.
 #[test]
 fn every_op_gives_the_bits_of_the_scalar_operation() {
-    let ops = [
-        (LineOp::Add, (|a, b| a + b) as fn(f64, f64) -> f64),
-        (LineOp::AddRev, |a, b| b + a),
-        (LineOp::Sub, |a, b| a - b),
-        (LineOp::SubRev, |a, b| b - a),
-        (LineOp::Mul, |a, b| a * b),
-        (LineOp::MulRev, |a, b| b * a),
-        (LineOp::Div, |a, b| a / b),
-        (LineOp::DivRev, |a, b| b / a),
-    ];
+    let ops = OPS;
     let routines: [Routines; 2] = [(line_f64, line_f32), (line_f64_streamed, line_f32_streamed)];
     let specials = [0.0, -0.0, 1.0, -3.5, f64::INFINITY, f64::NAN, 5e-324, 1e308];
     for n in [0usize, 1, 3, 4, 7, 8, 9, 17, 33, 100] {
@@ -60,16 +66,7 @@ fn every_op_gives_the_bits_of_the_scalar_operation() {
 /// the scalar ops.
 #[test]
 fn every_array_op_gives_the_bits_of_the_scalar_operation() {
-    let ops = [
-        (LineOp::Add, (|a, b| a + b) as fn(f64, f64) -> f64),
-        (LineOp::AddRev, |a, b| b + a),
-        (LineOp::Sub, |a, b| a - b),
-        (LineOp::SubRev, |a, b| b - a),
-        (LineOp::Mul, |a, b| a * b),
-        (LineOp::MulRev, |a, b| b * a),
-        (LineOp::Div, |a, b| a / b),
-        (LineOp::DivRev, |a, b| b / a),
-    ];
+    let ops = OPS;
     let specials = [
         0.0,
         -0.0,
