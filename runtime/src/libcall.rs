@@ -104,8 +104,8 @@ fn transform<T: crate::buffer::Pod + Send + Sync>(
     NdArray::from_bytes(out, x.shape().clone())
 }
 
-/// Runs `routine` over `out` (first filled from `src` chunk by chunk, if given), in two
-/// halves on both cores when it is large enough.
+/// Runs `routine` over `out` (first filled from `src` chunk by chunk, if given), in pieces
+/// both cores claim when it is large enough.
 fn split_chunks<T: Copy + Send + Sync>(
     src: Option<&[T]>,
     out: &mut [T],
@@ -125,14 +125,16 @@ fn split_chunks<T: Copy + Send + Sync>(
     if n < crate::exec::PARALLEL_WORK || crate::exec::max_threads() < 2 {
         return chunked(src, out, ys);
     }
-    let half = n / 2 / CHUNK * CHUNK;
-    let (o0, o1) = out.split_at_mut(half);
-    let (s0, s1) = match src {
-        Some(s) => (Some(&s[..half]), Some(&s[half..])),
-        None => (None, None),
-    };
-    let (y0, y1) = ys.split_at(half.min(ys.len()));
-    crate::workers::join(|| chunked(s0, o0, y0), || chunked(s1, o1, y1));
+    let grain = crate::workers::grain(n, 4 * CHUNK, CHUNK);
+    crate::workers::share_mut(
+        out,
+        grain,
+        || (),
+        |_, at, o| {
+            let r = at..at + o.len();
+            chunked(src.map(|s| &s[r.clone()]), o, ys.get(r).unwrap_or(&[]));
+        },
+    );
 }
 
 /// Square roots of at least this many elements run as vector-math library steps (see

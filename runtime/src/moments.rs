@@ -131,9 +131,15 @@ fn run<T: Real>(x: &NdArray, rows: usize, k: usize) -> Bytes {
         1
     };
     if threads >= 2 {
-        let half = blocks / 2;
-        let (lo, hi) = summary.split_at_mut(half * FIELDS * k);
-        crate::workers::join(|| fill(0, lo), || fill(half, hi));
+        // each block's summary has its own place: either thread may compute any
+        let per_block = FIELDS * k;
+        let grain = crate::workers::grain(blocks, 2, 1) * per_block;
+        crate::workers::share_mut(
+            &mut summary,
+            grain,
+            || (),
+            |_, at, piece| fill(at / per_block, piece),
+        );
     } else {
         fill(0, &mut summary);
     }

@@ -107,7 +107,8 @@ fn short_rows(k: &Kernel, shape: &[i64]) -> bool {
     shape[kept..].iter().product::<i64>() <= SHORT_ROWS && shape[kept - 1] >= SHORT_ROWS_WIDTH
 }
 
-/// Calls the kernel, splitting the outermost dimension across `threads`.
+/// Calls the kernel, splitting the outermost dimension into pieces that `threads` threads
+/// claim one after the other (`workers::share`).
 pub(super) fn call_split(
     f: &numfuse_codegen::KernelFn,
     shape: &[i64],
@@ -132,28 +133,32 @@ pub(super) fn call_split(
     if threads < 2 {
         return run(shape, ptrs);
     }
-    let half = shape[0] / 2;
-    let second: Vec<*mut u8> = ptrs
-        .iter()
-        .enumerate()
-        .map(|(o, &p)| p.wrapping_offset((half * strides[o * rank]) as isize))
-        .collect();
-    let mut s1 = shape.to_vec();
-    s1[0] = half;
-    let mut s2 = shape.to_vec();
-    s2[0] = shape[0] - half;
-    struct Ptrs(Vec<*mut u8>);
-    // SAFETY: the two halves touch disjoint output elements and only read shared inputs.
-    unsafe impl Send for Ptrs {}
-    let (p1, p2) = (Ptrs(ptrs.to_vec()), Ptrs(second));
-    crate::workers::join(
-        || {
-            let p = p1;
-            run(&s1, &p.0)
-        },
-        || {
-            let p = p2;
-            run(&s2, &p.0)
+    struct Ptrs<'a>(&'a [*mut u8]);
+    // SAFETY: the pieces touch disjoint output elements (disjoint ranges of the outermost
+    // dimension, which every output is indexed by) and only read shared inputs.
+    unsafe impl Sync for Ptrs<'_> {}
+    impl Ptrs<'_> {
+        fn get(&self) -> &[*mut u8] {
+            self.0
+        }
+    }
+    let base = Ptrs(ptrs);
+    let rows = shape[0] as usize;
+    let grain = crate::workers::grain(rows, 1, 1);
+    crate::workers::share(
+        rows,
+        grain,
+        || (),
+        |_, r| {
+            let p: Vec<*mut u8> = base
+                .get()
+                .iter()
+                .enumerate()
+                .map(|(o, &p)| p.wrapping_offset((r.start as i64 * strides[o * rank]) as isize))
+                .collect();
+            let mut s = shape.to_vec();
+            s[0] = r.len() as i64;
+            run(&s, &p)
         },
     );
 }

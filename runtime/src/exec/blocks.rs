@@ -20,6 +20,7 @@ use crate::buffer::Bytes;
 use numfuse_codegen::vmath::{self, UnaryFn};
 use numfuse_codegen::{CallArgs, Compiled};
 use numfuse_ir::{DType, NodeId};
+use std::ops::Range;
 use std::time::{Duration, Instant};
 
 /// Where a value of the segment lives during one block.
@@ -80,7 +81,8 @@ unsafe impl<T> Send for SendPtrs<T> {}
 // SAFETY: as above; the steps are only read by the threads.
 unsafe impl<T> Sync for SendPtrs<T> {}
 
-/// Runs all blocks on `threads` threads (contiguous block ranges); returns the summed time
+/// Runs all blocks on `threads` threads (each claiming the next piece of blocks, see
+/// `workers::share`); returns the summed time
 /// spent in each step when `timed` (zeros otherwise).
 pub(super) fn run_blocks(
     steps: &[BlockStep],
@@ -92,37 +94,44 @@ pub(super) fn run_blocks(
 ) -> Vec<Duration> {
     let blocks = rows.div_ceil(b);
     let shared = SendPtrs(steps);
-    let work = |range: std::ops::Range<usize>| {
-        let steps = &shared;
-        let mut scratch: Vec<Bytes> = slots
+    let n_steps = steps.len();
+    let scratch_and_times = || {
+        let scratch: Vec<Bytes> = slots
             .iter()
             .map(|&(d, n)| Bytes::for_overwrite(d, n))
             .collect();
-        let mut times = vec![Duration::ZERO; steps.0.len()];
+        (scratch, vec![Duration::ZERO; n_steps])
+    };
+    let work = |(scratch, times): &mut (Vec<Bytes>, Vec<Duration>), range: Range<usize>| {
+        let steps = &shared;
         for blk in range {
             let r0 = blk * b;
             let rows_here = b.min(rows - r0);
             for (i, step) in steps.0.iter().enumerate() {
                 if timed {
                     let t = Instant::now();
-                    run_step(step, &mut scratch, r0, rows_here);
+                    run_step(step, scratch, r0, rows_here);
                     times[i] += t.elapsed();
                 } else {
-                    run_step(step, &mut scratch, r0, rows_here);
+                    run_step(step, scratch, r0, rows_here);
                 }
             }
         }
-        times
     };
     if threads < 2 {
-        return work(0..blocks);
+        let mut state = scratch_and_times();
+        work(&mut state, 0..blocks);
+        return state.1;
     }
-    let half = blocks / 2;
-    let (mut t, t2) = crate::workers::join(|| work(0..half), || work(half..blocks));
-    for (a, b) in t.iter_mut().zip(t2) {
-        *a += b;
+    // blocks are independent (each writes its own rows), so either thread may run any
+    let grain = crate::workers::grain(blocks, 1, 1);
+    let mut total = vec![Duration::ZERO; steps.len()];
+    for (_, times) in crate::workers::share(blocks, grain, scratch_and_times, work) {
+        for (a, t) in total.iter_mut().zip(times) {
+            *a += t;
+        }
     }
-    t
+    total
 }
 
 fn base(home: Home, scratch: &mut [Bytes], r0: usize) -> *mut u8 {

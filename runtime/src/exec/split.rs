@@ -89,12 +89,14 @@ pub(super) fn run(
         s[kept] = hi - lo;
         call(&partial.func, &s, &p, &p_strides);
     };
-    let half = chunks / 2;
     if threads >= 2 {
+        // each chunk writes its own partials: either thread may run any
         let other = Shared(&chunk_call);
-        crate::workers::join(
-            || (0..half).for_each(|c| other.get()(c)),
-            || (half..chunks).for_each(|c| other.get()(c)),
+        crate::workers::share(
+            chunks as usize,
+            1,
+            || (),
+            |_, r| r.for_each(|c| other.get()(c as i64)),
         );
     } else {
         (0..chunks).for_each(&chunk_call);

@@ -114,27 +114,23 @@ unsafe impl Send for Shared<'_, '_> {}
 unsafe impl Sync for Shared<'_, '_> {}
 
 impl WideChain<'_> {
-    /// Elements `[lo, hi)` on this thread and `[hi, total)` on the other when `threads ≥ 2`
+    /// All `total` elements, in pieces claimed by both threads when `threads ≥ 2`
     /// (elementwise: the bits do not depend on the split).
     fn split<T: Elem>(&self, total: usize, threads: usize, streamed: bool) {
         let shared = Shared(self);
-        let half = if threads >= 2 {
-            total / 2 / TILE * TILE
-        } else {
-            total
-        };
-        let part = |lo: usize, hi: usize| {
+        let part = |_: &mut (), r: std::ops::Range<usize>| {
             let c = &shared;
             if streamed {
-                vmath::with_streamed_stores(|s| c.0.range::<T>(lo, hi, Some(s)));
+                vmath::with_streamed_stores(|s| c.0.range::<T>(r.start, r.end, Some(s)));
             } else {
-                c.0.range::<T>(lo, hi, None);
+                c.0.range::<T>(r.start, r.end, None);
             }
         };
-        if half == total {
-            return part(0, total);
+        if threads < 2 || total < 2 * TILE {
+            return part(&mut (), 0..total);
         }
-        crate::workers::join(|| part(0, half), || part(half, total));
+        let grain = crate::workers::grain(total, 8 * TILE, TILE);
+        crate::workers::share(total, grain, || (), part);
     }
 
     /// Elements `[lo, hi)`, tile by tile.
