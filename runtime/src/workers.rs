@@ -10,6 +10,10 @@
 //! after the other when the other worker is busy), so code running under it must never wait
 //! for the other half — every split here only shares read-only inputs and writes disjoint
 //! outputs, and the GEMM's shared packing is claimed unit by unit, not behind a barrier.
+//!
+//! [`share`] and [`share_mut`] build a dynamic split on [`join`]: the work is cut into fixed
+//! pieces and both threads claim the next one until none is left, so a core slowed by the
+//! VM's neighbours does less of it; the pieces do not depend on the thread count.
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
