@@ -1,6 +1,6 @@
 //! The accumulate pass of an outer-order reduction ([`crate::outer`]) with the accumulators in
 //! registers: the innermost reduced dimension is walked in blocks of [`ROWS`] rows, and within
-//! a block each group of output columns (four vectors, then one vector, then single scalars)
+//! a block each group of output columns (eight vectors, then one vector, then single scalars)
 //! loads its accumulators from the output once, folds every row of the block into them and
 //! stores them once. A plain load-fold-store per row would chain every row through memory
 //! (store-to-load forwarding latency per element); here the chains are register adds, several
@@ -15,7 +15,7 @@ use cranelift::prelude::*;
 /// Rows of the innermost reduced dimension per block.
 const ROWS: i64 = 64;
 /// Vectors of output columns folded together in the widest group.
-const GROUP: i64 = 4;
+const GROUP: i64 = 8;
 
 fn flags() -> MemFlagsData {
     MemFlagsData::new().with_notrap()

@@ -87,7 +87,8 @@ fn transform<T: crate::buffer::Pod + Send + Sync>(
 ) -> NdArray {
     let y_data = y.map(|y| y.data());
     let ys: &[T] = match (y, &y_data) {
-        (Some(y), Some(d)) => &d.as_slice::<T>()[y.offset()..y.offset() + y.size()],
+        // an empty view may carry an offset past its (empty) buffer: nothing to read
+        (Some(y), Some(d)) if y.size() > 0 => &d.as_slice::<T>()[y.offset()..y.offset() + y.size()],
         _ => &[],
     };
     let owned = in_place && x.is_c_contiguous() && x.offset() == 0 && !x.is_view();
