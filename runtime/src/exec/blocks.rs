@@ -82,8 +82,8 @@ unsafe impl<T> Send for SendPtrs<T> {}
 unsafe impl<T> Sync for SendPtrs<T> {}
 
 /// Runs all blocks on `threads` threads (each claiming the next piece of blocks, see
-/// `workers::share`); returns the summed time
-/// spent in each step when `timed` (zeros otherwise).
+/// `workers::share`); returns the summed time spent in each step when `timed` (zeros
+/// otherwise).
 pub(super) fn run_blocks(
     steps: &[BlockStep],
     slots: &[(DType, usize)],
@@ -125,7 +125,7 @@ pub(super) fn run_blocks(
     }
     // blocks are independent (each writes its own rows), so either thread may run any
     let grain = crate::workers::grain(blocks, 1, 1);
-    let mut total = vec![Duration::ZERO; steps.len()];
+    let mut total = vec![Duration::ZERO; n_steps];
     for (_, times) in crate::workers::share(blocks, grain, scratch_and_times, work) {
         for (a, t) in total.iter_mut().zip(times) {
             *a += t;
